@@ -1,0 +1,85 @@
+// swift-tools-version: 6.1
+//
+// wirebeat: a drop-in replacement for Elastic Packetbeat.
+// Targets and their allowed imports follow ARCHITECTURE.md ("Targets (SwiftPM) and what each may import").
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "wirebeat",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "wirebeat", targets: ["wirebeat"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config (libpcap-dev, librdkafka-dev on Debian).
+        .systemLibrary(
+            name: "CPcap", pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]),
+        .systemLibrary(
+            name: "CRdKafka", pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"]), .brew(["librdkafka"])]),
+
+        // Byte-level reading and the network value types every other target shares.
+        .target(name: "WireKit", swiftSettings: strict),
+        .target(name: "NetModel", swiftSettings: strict),
+
+        // Packet path.
+        .target(name: "PacketDecoding", dependencies: ["WireKit", "NetModel"], swiftSettings: strict),
+        .target(name: "Capture", dependencies: ["CPcap", "NetModel"], swiftSettings: strict),
+        .target(name: "TCPStreams", dependencies: ["PacketDecoding", "NetModel"], swiftSettings: strict),
+        .target(
+            name: "FlowHash",
+            dependencies: ["NetModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        .target(name: "Events", dependencies: ["NetModel"], swiftSettings: strict),
+        .target(
+            name: "Flows", dependencies: ["PacketDecoding", "NetModel", "Events", "FlowHash"],
+            swiftSettings: strict),
+
+        // Configuration, publishing, wiring.
+        .target(name: "Config", dependencies: ["Yams", "NetModel"], swiftSettings: strict),
+        .target(name: "Outputs", dependencies: ["Events"], swiftSettings: strict),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Capture", "PacketDecoding", "TCPStreams", "Flows", "Events", "Outputs", "Config", "NetModel",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "wirebeat",
+            dependencies: [
+                "Pipeline", "Config", "Capture", "Outputs", "Events",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
+        // Tests (Swift Testing).
+        .testTarget(name: "WireKitTests", dependencies: ["WireKit"]),
+        .testTarget(name: "NetModelTests", dependencies: ["NetModel"]),
+        .testTarget(
+            name: "PacketDecodingTests", dependencies: ["PacketDecoding", "WireKit", "NetModel", "Capture"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "TCPStreamsTests", dependencies: ["TCPStreams", "PacketDecoding", "NetModel"]),
+        .testTarget(name: "FlowHashTests", dependencies: ["FlowHash", "NetModel"]),
+        .testTarget(name: "EventsTests", dependencies: ["Events", "NetModel"]),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "PacketDecoding", "Events", "NetModel"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "NetModel"]),
+        .testTarget(name: "OutputsTests", dependencies: ["Outputs", "Events", "NetModel"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Config", "Capture", "Events", "Outputs", "NetModel"]),
+        .testTarget(name: "CLITests", dependencies: []),
+    ]
+)

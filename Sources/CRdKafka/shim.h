@@ -1,0 +1,5 @@
+#ifndef WIREBEAT_CRDKAFKA_SHIM_H
+#define WIREBEAT_CRDKAFKA_SHIM_H
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+#endif

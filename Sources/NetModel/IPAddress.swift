@@ -1,0 +1,191 @@
+// IP addresses as plain values: IPv4 and IPv6 in one 17-byte-ish struct, hashable and ordered, with
+// text forms per RFC 5952 (IPv6 canonical text) and dotted quad for IPv4.
+
+/// An IPv4 or IPv6 address stored as two 64-bit halves.
+///
+/// IPv4 addresses keep their 32 bits in the low half with `family == .v4`; the family is explicit so an
+/// IPv4-mapped IPv6 address seen on the wire stays an IPv6 address.
+public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The address family.
+    public enum Family: UInt8, Sendable, Hashable, Comparable {
+        case v4 = 4
+        case v6 = 6
+        public static func < (a: Family, b: Family) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// The first 64 bits of an IPv6 address; 0 for IPv4.
+    public var high: UInt64
+    /// The last 64 bits of an IPv6 address, or the IPv4 address in the low 32 bits.
+    public var low: UInt64
+    /// IPv4 or IPv6.
+    public var family: Family
+
+    /// An IPv4 address from its 32-bit value in host order (`0x7f000001` is 127.0.0.1).
+    @inlinable
+    public init(v4 value: UInt32) {
+        high = 0
+        low = UInt64(value)
+        family = .v4
+    }
+
+    /// An IPv6 address from its two halves in host order.
+    @inlinable
+    public init(v6High: UInt64, low: UInt64) {
+        high = v6High
+        self.low = low
+        family = .v6
+    }
+
+    /// The unspecified IPv4 address, 0.0.0.0.
+    public static let zeroV4 = IPAddress(v4: 0)
+
+    /// True for IPv4.
+    @inlinable public var isV4: Bool { family == .v4 }
+
+    /// The IPv4 value (host order); meaningful only when `isV4`.
+    @inlinable public var v4Value: UInt32 { UInt32(truncatingIfNeeded: low) }
+
+    /// Network-order bytes: 4 for IPv4, 16 for IPv6.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        appendBytes(to: &out)
+        return out
+    }
+
+    /// Appends the network-order bytes (4 or 16) to `out`.
+    @inlinable
+    public func appendBytes(to out: inout [UInt8]) {
+        if isV4 {
+            let v = v4Value
+            out.append(UInt8(v >> 24)); out.append(UInt8(v >> 16 & 0xff))
+            out.append(UInt8(v >> 8 & 0xff)); out.append(UInt8(v & 0xff))
+        } else {
+            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(high >> UInt64(shift) & 0xff)) }
+            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(low >> UInt64(shift) & 0xff)) }
+        }
+    }
+
+    /// Orders IPv4 before IPv6, then numerically (the same as comparing network-order bytes).
+    @inlinable
+    public static func < (a: IPAddress, b: IPAddress) -> Bool {
+        if a.family != b.family { return a.family < b.family }
+        if a.high != b.high { return a.high < b.high }
+        return a.low < b.low
+    }
+
+    /// Dotted quad for IPv4; RFC 5952 canonical text for IPv6 (lower case, longest zero run compressed).
+    public var description: String {
+        if isV4 {
+            let v = v4Value
+            return "\(v >> 24).\(v >> 16 & 0xff).\(v >> 8 & 0xff).\(v & 0xff)"
+        }
+        var groups = [UInt16](repeating: 0, count: 8)
+        for i in 0..<4 {
+            groups[i] = UInt16(truncatingIfNeeded: high >> UInt64(48 - 16 * i))
+            groups[i + 4] = UInt16(truncatingIfNeeded: low >> UInt64(48 - 16 * i))
+        }
+        // RFC 5952 section 4.2: compress the longest run of two or more zero groups, the first on a tie.
+        var bestStart = -1, bestLen = 0, runStart = -1
+        for i in 0...8 {
+            if i < 8 && groups[i] == 0 {
+                if runStart < 0 { runStart = i }
+            } else if runStart >= 0 {
+                let len = i - runStart
+                if len > bestLen && len >= 2 { bestStart = runStart; bestLen = len }
+                runStart = -1
+            }
+        }
+        var s = ""
+        var i = 0
+        while i < 8 {
+            if i == bestStart {
+                s += "::"
+                i += bestLen
+                continue
+            }
+            if !s.isEmpty && !s.hasSuffix(":") { s += ":" }
+            s += String(groups[i], radix: 16)
+            i += 1
+        }
+        return s
+    }
+
+    /// Parses dotted-quad IPv4 or RFC 4291 IPv6 text (including `::` and an embedded IPv4 tail).
+    /// Returns nil for anything else (no zone ids, no brackets).
+    public init?(_ text: some StringProtocol) {
+        if let v4 = IPAddress.parseV4(Substring(text)) {
+            self.init(v4: v4)
+            return
+        }
+        guard let (h, l) = IPAddress.parseV6(Substring(text)) else { return nil }
+        self.init(v6High: h, low: l)
+    }
+
+    static func parseV4(_ s: Substring) -> UInt32? {
+        var parts = 0
+        var value: UInt32 = 0
+        var current: UInt32 = 0
+        var digits = 0
+        for ch in s.utf8 {
+            if ch == UInt8(ascii: ".") {
+                if digits == 0 || parts == 3 { return nil }
+                value = value << 8 | current
+                parts += 1
+                current = 0
+                digits = 0
+            } else if ch >= UInt8(ascii: "0") && ch <= UInt8(ascii: "9") {
+                if digits > 0 && current == 0 { return nil }  // no leading zeros ("01")
+                current = current * 10 + UInt32(ch - UInt8(ascii: "0"))
+                digits += 1
+                if current > 255 || digits > 3 { return nil }
+            } else {
+                return nil
+            }
+        }
+        if parts != 3 || digits == 0 { return nil }
+        return value << 8 | current
+    }
+
+    static func parseV6(_ s: Substring) -> (UInt64, UInt64)? {
+        // Split once around "::" (at most one allowed), then read each side as colon-separated groups;
+        // the very last group may be a dotted IPv4 tail (RFC 4291 section 2.2, form 3).
+        var left = s
+        var right: Substring? = nil
+        if let gap = s.firstRange(of: "::") {
+            left = s[s.startIndex..<gap.lowerBound]
+            let after = s[gap.upperBound...]
+            if after.contains("::") { return nil }
+            right = after
+        }
+        func groups(_ part: Substring, isLast: Bool) -> [UInt16]? {
+            if part.isEmpty { return [] }
+            var out: [UInt16] = []
+            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
+            for (i, piece) in pieces.enumerated() {
+                if isLast && i == pieces.count - 1 && piece.contains(".") {
+                    guard let v4 = parseV4(piece) else { return nil }
+                    out.append(UInt16(v4 >> 16))
+                    out.append(UInt16(v4 & 0xffff))
+                    continue
+                }
+                guard !piece.isEmpty, piece.utf8.count <= 4, let g = UInt16(piece, radix: 16) else { return nil }
+                out.append(g)
+            }
+            return out
+        }
+        guard let head = groups(left, isLast: right == nil) else { return nil }
+        var all: [UInt16]
+        if let right {
+            guard let tail = groups(right, isLast: true) else { return nil }
+            if head.count + tail.count > 7 { return nil }
+            all = head + [UInt16](repeating: 0, count: 8 - head.count - tail.count) + tail
+        } else {
+            if head.count != 8 { return nil }
+            all = head
+        }
+        var h: UInt64 = 0, l: UInt64 = 0
+        for i in 0..<4 { h = h << 16 | UInt64(all[i]) }
+        for i in 4..<8 { l = l << 16 | UInt64(all[i]) }
+        return (h, l)
+    }
+}

@@ -1,0 +1,91 @@
+// Formatting capture time as RFC 3339 text in UTC, without Foundation (this runs once per event field).
+
+/// RFC 3339 formatting of `Timestamp` values in UTC.
+public enum RFC3339 {
+    /// Formats `t` as `YYYY-MM-DDTHH:MM:SS[.fff…]Z` with exactly `fractionDigits` (0…9) fraction digits,
+    /// truncating (not rounding) as Go's time formatting does.
+    public static func format(_ t: Timestamp, fractionDigits: Int = 3) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(30)
+        append(t, fractionDigits: fractionDigits, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the formatted time as UTF-8 to `out`.
+    public static func append(_ t: Timestamp, fractionDigits: Int = 3, to out: inout [UInt8]) {
+        let ns = t.nanoseconds
+        var secs = ns / 1_000_000_000
+        var sub = ns % 1_000_000_000
+        if sub < 0 {
+            sub += 1_000_000_000
+            secs -= 1
+        }
+        var days = secs / 86_400
+        var rem = secs % 86_400
+        if rem < 0 {
+            rem += 86_400
+            days -= 1
+        }
+        let (y, m, d) = civil(fromDays: days)
+        digits(y, 4, &out)
+        out.append(UInt8(ascii: "-"))
+        digits(m, 2, &out)
+        out.append(UInt8(ascii: "-"))
+        digits(d, 2, &out)
+        out.append(UInt8(ascii: "T"))
+        digits(rem / 3600, 2, &out)
+        out.append(UInt8(ascii: ":"))
+        digits(rem / 60 % 60, 2, &out)
+        out.append(UInt8(ascii: ":"))
+        digits(rem % 60, 2, &out)
+        let n = max(0, min(9, fractionDigits))
+        if n > 0 {
+            out.append(UInt8(ascii: "."))
+            var scale: Int64 = 1
+            for _ in 0..<(9 - n) { scale *= 10 }
+            digits(sub / scale, n, &out)
+        }
+        out.append(UInt8(ascii: "Z"))
+    }
+
+    @inline(__always)
+    static func digits(_ value: Int64, _ width: Int, _ out: inout [UInt8]) {
+        var buf: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var v = value < 0 ? 0 : value
+        withUnsafeMutableBytes(of: &buf) { b in
+            var i = width - 1
+            while i >= 0 {
+                b[i] = UInt8(truncatingIfNeeded: v % 10) + UInt8(ascii: "0")
+                v /= 10
+                i -= 1
+            }
+            for j in 0..<width { out.append(b[j]) }
+        }
+    }
+
+    /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
+    /// (the well-known era-based algorithm; exact for all Int64 day counts that fit a 4-digit year).
+    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    /// (year, month, day) to days since 1970-01-01; the inverse of `civil(fromDays:)`.
+    public static func days(year y0: Int64, month m: Int64, day d: Int64) -> Int64 {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = m > 2 ? m - 3 : m + 9
+        let doy = (153 * mp + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+}

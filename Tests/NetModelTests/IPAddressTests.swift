@@ -1,0 +1,101 @@
+import Testing
+@testable import NetModel
+
+@Suite struct IPAddressTests {
+    @Test(arguments: [
+        ("192.168.1.1", "192.168.1.1"),
+        ("0.0.0.0", "0.0.0.0"),
+        ("2001:db8::1", "2001:db8::1"),
+        ("2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1"),
+        ("::", "::"),
+        ("::1", "::1"),
+        ("fe80::", "fe80::"),
+        ("2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"),
+        ("2001:0:0:1:0:0:0:1", "2001:0:0:1::1"),
+        ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"),
+        ("::ffff:10.0.0.1", "::ffff:a00:1"),
+    ])
+    func parsesAndPrintsCanonicalText(input: String, canonical: String) throws {
+        let ip = try #require(IPAddress(input))
+        #expect(ip.description == canonical)
+        #expect(IPAddress(canonical) == ip)
+    }
+
+    @Test(arguments: ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1::2::3", "12345::", ":1:2", "1:2:3:4:5:6:7:8:9", "g::1", "1.2.3.4:80"])
+    func rejectsInvalidText(input: String) {
+        #expect(IPAddress(input) == nil)
+    }
+
+    @Test func ordersIPv4BeforeIPv6AndNumerically() throws {
+        let a = try #require(IPAddress("10.0.0.2")), b = try #require(IPAddress("10.0.0.10"))
+        let c = try #require(IPAddress("::1"))
+        #expect(a < b)
+        #expect(b < c)
+        #expect(!(c < a))
+    }
+
+    @Test func bytesAreNetworkOrder() throws {
+        #expect(try #require(IPAddress("1.2.3.4")).bytes == [1, 2, 3, 4])
+        #expect(try #require(IPAddress("2001:db8::ff")).bytes == [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [0xff])
+    }
+}
+
+@Suite struct FlowKeyTests {
+    @Test func bothDirectionsGiveTheSameKey() throws {
+        let a = try #require(IPAddress("10.0.0.1")), b = try #require(IPAddress("10.0.0.2"))
+        let fwd = FlowKey.make(src: a, srcPort: 40000, dst: b, dstPort: 443, ipProtocol: 6)
+        let rev = FlowKey.make(src: b, srcPort: 443, dst: a, dstPort: 40000, ipProtocol: 6)
+        #expect(fwd.key == rev.key)
+        #expect(fwd.sender == .low)
+        #expect(rev.sender == .high)
+        #expect(fwd.key.partitionHash == rev.key.partitionHash)
+    }
+
+    @Test func sameAddressOrdersByPort() throws {
+        let a = try #require(IPAddress("127.0.0.1"))
+        let fwd = FlowKey.make(src: a, srcPort: 5000, dst: a, dstPort: 80, ipProtocol: 6)
+        #expect(fwd.sender == .high)
+        #expect(fwd.key.lowPort == 80)
+    }
+
+    @Test func vlanIsPartOfTheIdentity() throws {
+        let a = try #require(IPAddress("10.0.0.1")), b = try #require(IPAddress("10.0.0.2"))
+        var v = VLANTags.none
+        v.push(100)
+        let plain = FlowKey.make(src: a, srcPort: 1, dst: b, dstPort: 2, ipProtocol: 17)
+        let tagged = FlowKey.make(src: a, srcPort: 1, dst: b, dstPort: 2, ipProtocol: 17, vlans: v)
+        #expect(plain.key != tagged.key)
+    }
+}
+
+@Suite struct TimeFormattingTests {
+    @Test(arguments: [
+        (Int64(0), "1970-01-01T00:00:00.000Z"),
+        (Int64(1_546_300_800_123_456_789), "2019-01-01T00:00:00.123Z"),
+        (Int64(951_782_400_999_000_000), "2000-02-29T00:00:00.999Z"),
+        (Int64(4_102_444_799_000_000_000), "2099-12-31T23:59:59.000Z"),
+        (Int64(-1_000_000), "1969-12-31T23:59:59.999Z"),
+    ])
+    func formatsMillisecondsUTC(ns: Int64, text: String) {
+        #expect(Timestamp(nanoseconds: ns).description == text)
+    }
+
+    @Test func daysRoundTrip() {
+        for d in stride(from: Int64(-800_000), through: 800_000, by: 997) {
+            let (y, m, dd) = RFC3339.civil(fromDays: d)
+            #expect(RFC3339.days(year: y, month: m, day: dd) == d)
+        }
+    }
+
+    @Test(arguments: [
+        (Int64(0), "0s"), (Int64(1_500), "1.5µs"), (Int64(250_000_000), "250ms"),
+        (Int64(90_000_000_000), "1m30s"), (Int64(3_600_000_000_000), "1h0m0s"), (Int64(10_000_000_000), "10s"),
+    ])
+    func timeSpanPrintsLikeGo(ns: Int64, text: String) {
+        #expect(TimeSpan(nanoseconds: ns).description == text)
+    }
+
+    @Test func macPrintsLowerCaseWithColons() {
+        #expect(MACAddress(0x001b_213a_4f5c).description == "00:1b:21:3a:4f:5c")
+    }
+}
