@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Capture", "PacketDecoding", "TCPStreams", "Flows", "Events", "Outputs", "Config", "NetModel",
+                "Capture", "PacketDecoding", "TCPStreams", "Flows", "Events", "Outputs", "NetModel",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

@@ -1,0 +1,205 @@
+// Every libpcap call in wirebeat lives in this file.
+//
+// Offline files (pcap and pcapng) and live devices are both opened through libpcap, with nanosecond
+// timestamps where the platform offers them. Packet bytes returned by `next()` borrow libpcap's buffer
+// and stay valid only until the next call.
+
+import CPcap
+import NetModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A libpcap capture handle: a file being replayed or a live device.
+public final class PcapHandle: PacketSource {
+    private var handle: OpaquePointer?
+    private let nanoPrecision: Bool
+    /// The DLT_ link-layer type of the packets.
+    public let linkType: Int32
+    /// True for a live device, false for a file.
+    public let isLive: Bool
+    /// What was opened: a file path or a device name.
+    public let name: String
+
+    private init(handle: OpaquePointer, isLive: Bool, name: String) {
+        self.handle = handle
+        self.isLive = isLive
+        self.name = name
+        self.linkType = pcap_datalink(handle)
+        self.nanoPrecision = pcap_get_tstamp_precision(handle) == PCAP_TSTAMP_PRECISION_NANO
+    }
+
+    deinit { close() }
+
+    /// Opens a pcap or pcapng file for replay.
+    public static func openOffline(path: String) throws(CaptureError) -> PcapHandle {
+        var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
+        guard
+            let h = pcap_open_offline_with_tstamp_precision(
+                path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errbuf)
+        else {
+            throw CaptureError("cannot open capture file \(path): \(PcapHandle.string(errbuf))")
+        }
+        return PcapHandle(handle: h, isLive: false, name: path)
+    }
+
+    /// Opens a live device with the given options and applies the BPF filter (if any).
+    public static func openLive(_ options: LiveCaptureOptions) throws(CaptureError) -> PcapHandle {
+        var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
+        guard let h = pcap_create(options.device, &errbuf) else {
+            throw CaptureError("cannot open device \(options.device): \(PcapHandle.string(errbuf))")
+        }
+        pcap_set_snaplen(h, Int32(clamping: options.snaplen))
+        pcap_set_promisc(h, options.promiscuous ? 1 : 0)
+        pcap_set_timeout(h, Int32(clamping: options.readTimeoutMilliseconds))
+        if options.bufferSizeBytes > 0 { pcap_set_buffer_size(h, Int32(clamping: options.bufferSizeBytes)) }
+        // Nanosecond stamps when the platform has them; `PcapHandle.init` reads back what was granted.
+        _ = pcap_set_tstamp_precision(h, Int32(PCAP_TSTAMP_PRECISION_NANO))
+        let status = pcap_activate(h)
+        if status < 0 {
+            let detail = String(cString: pcap_geterr(h))
+            let hint: String
+            switch status {
+            case PCAP_ERROR_PERM_DENIED:
+                hint = " (capturing needs CAP_NET_RAW, and CAP_NET_ADMIN for promiscuous mode; run as root or grant them)"
+            case PCAP_ERROR_NO_SUCH_DEVICE:
+                hint = " (no such device; `wirebeat devices` lists the capture devices)"
+            default:
+                hint = ""
+            }
+            pcap_close(h)
+            throw CaptureError("cannot activate device \(options.device): \(detail)\(hint)")
+        }
+        let handle = PcapHandle(handle: h, isLive: true, name: options.device)
+        if !options.bpfFilter.isEmpty {
+            try handle.setFilter(options.bpfFilter)
+        }
+        return handle
+    }
+
+    /// Compiles and installs a BPF filter (works on files too).
+    public func setFilter(_ expression: String) throws(CaptureError) {
+        guard let h = handle else { throw CaptureError("capture handle is closed") }
+        var program = bpf_program()
+        if pcap_compile(h, &program, expression, 1, PCAP_NETMASK_UNKNOWN) != 0 {
+            throw CaptureError("invalid BPF filter \"\(expression)\": \(String(cString: pcap_geterr(h)))")
+        }
+        defer { pcap_freecode(&program) }
+        if pcap_setfilter(h, &program) != 0 {
+            throw CaptureError("cannot install BPF filter: \(String(cString: pcap_geterr(h)))")
+        }
+    }
+
+    /// Reads the next packet. A `.packet` result borrows libpcap's buffer until the next call.
+    public func next() -> ReadResult {
+        guard let h = handle else { return .endOfFile }
+        var header: UnsafeMutablePointer<pcap_pkthdr>?
+        var data: UnsafePointer<UInt8>?
+        let rc = pcap_next_ex(h, &header, &data)
+        switch rc {
+        case 1:
+            guard let header, let data else { return .timeout }
+            let hdr = header.pointee
+            let sub = nanoPrecision ? Int64(hdr.ts.tv_usec) : Int64(hdr.ts.tv_usec) * 1000
+            let packet = CapturedPacket(
+                timestamp: Timestamp(seconds: Int64(hdr.ts.tv_sec), nanoseconds: sub),
+                wireLength: Int(hdr.len),
+                data: UnsafeRawBufferPointer(start: data, count: Int(hdr.caplen)))
+            return .packet(packet)
+        case 0:
+            return .timeout
+        case PCAP_ERROR_BREAK:
+            return .endOfFile
+        default:
+            if rc == -2 { return .endOfFile }
+            return .error(String(cString: pcap_geterr(h)))
+        }
+    }
+
+    /// Kernel counters for a live device (`pcap_stats`); nil for files.
+    public func stats() -> CaptureStats? {
+        guard isLive, let h = handle else { return nil }
+        var s = pcap_stat()
+        guard pcap_stats(h, &s) == 0 else { return nil }
+        return CaptureStats(
+            received: UInt64(s.ps_recv), droppedByKernel: UInt64(s.ps_drop), droppedByInterface: UInt64(s.ps_ifdrop))
+    }
+
+    /// Closes the handle; further reads report end of file.
+    public func close() {
+        if let h = handle {
+            pcap_close(h)
+            handle = nil
+        }
+    }
+
+    /// The libpcap name of a DLT value (`EN10MB`, `LINUX_SLL2`, ...).
+    public static func linkTypeName(_ dlt: Int32) -> String {
+        if let p = pcap_datalink_val_to_name(dlt) { return String(cString: p) }
+        return "DLT_\(dlt)"
+    }
+
+    /// The libpcap version string.
+    public static var libraryVersion: String { String(cString: pcap_lib_version()) }
+
+    /// The capture devices libpcap can open, in its order (the index is what `device: 0` selects).
+    public static func devices() throws(CaptureError) -> [CaptureDevice] {
+        var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
+        var list: UnsafeMutablePointer<pcap_if_t>?
+        guard pcap_findalldevs(&list, &errbuf) == 0 else {
+            throw CaptureError("cannot list devices: \(PcapHandle.string(errbuf))")
+        }
+        defer { if let list { pcap_freealldevs(list) } }
+        var out: [CaptureDevice] = []
+        var cursor = list
+        while let dev = cursor {
+            let d = dev.pointee
+            var addresses: [String] = []
+            var a = d.addresses
+            while let addr = a {
+                if let sa = addr.pointee.addr, let text = PcapHandle.format(sa) { addresses.append(text) }
+                a = addr.pointee.next
+            }
+            out.append(
+                CaptureDevice(
+                    name: String(cString: d.name),
+                    description: d.description.map { String(cString: $0) },
+                    addresses: addresses,
+                    isLoopback: d.flags & UInt32(PCAP_IF_LOOPBACK) != 0,
+                    isUp: d.flags & UInt32(PCAP_IF_UP) != 0,
+                    isRunning: d.flags & UInt32(PCAP_IF_RUNNING) != 0))
+            cursor = d.next
+        }
+        return out
+    }
+
+    private static func string(_ buf: [CChar]) -> String {
+        buf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    private static func format(_ sa: UnsafeMutablePointer<sockaddr>) -> String? {
+        switch Int32(sa.pointee.sa_family) {
+        case AF_INET:
+            return sa.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { p in
+                IPAddress(v4: UInt32(bigEndian: p.pointee.sin_addr.s_addr)).description
+            }
+        case AF_INET6:
+            return sa.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { p in
+                withUnsafeBytes(of: p.pointee.sin6_addr) { b in
+                    IPAddress(v6High: b.loadBE64(at: 0), low: b.loadBE64(at: 8)).description
+                }
+            }
+        default:
+            return nil
+        }
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    fileprivate func loadBE64(at offset: Int) -> UInt64 {
+        UInt64(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+}

@@ -1,0 +1,218 @@
+// The event model: a capture timestamp, metadata, and an ordered tree of typed fields.
+//
+// Order is insertion order, so the JSON encoder is deterministic (Beats itself emits Go map order, which
+// is random; consumers cannot depend on order, and tests can). Dotted paths address nested objects the
+// way libbeat's MapStr does: "network.transport" is key "transport" inside object "network".
+
+import NetModel
+
+/// One field value.
+public indirect enum FieldValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case uint(UInt64)
+    case double(Double)
+    case string(String)
+    /// A time, encoded as RFC 3339 UTC text with the encoder's precision (milliseconds by default).
+    case timestamp(Timestamp)
+    case array([FieldValue])
+    case object(Fields)
+
+    /// The nested object, if this is one.
+    @inlinable
+    public var object: Fields? {
+        if case .object(let f) = self { return f }
+        return nil
+    }
+
+    /// The string, if this is one.
+    @inlinable
+    public var string: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    /// Convenience for a list of strings.
+    public static func strings(_ values: [String]) -> FieldValue { .array(values.map { .string($0) }) }
+}
+
+/// An ordered map from keys to field values.
+public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
+    @usableFromInline var keys: [String]
+    @usableFromInline var values: [FieldValue]
+
+    /// An empty object.
+    @inlinable
+    public init() {
+        keys = []
+        values = []
+    }
+
+    /// An object with `elements` in the given order (later duplicates replace earlier ones).
+    public init(dictionaryLiteral elements: (String, FieldValue)...) {
+        self.init()
+        for (k, v) in elements { self[k] = v }
+    }
+
+    /// An object with `pairs` in the given order.
+    public init(_ pairs: [(String, FieldValue)]) {
+        self.init()
+        for (k, v) in pairs { self[k] = v }
+    }
+
+    /// Number of top-level keys.
+    @inlinable public var count: Int { keys.count }
+
+    /// True when there are no keys.
+    @inlinable public var isEmpty: Bool { keys.isEmpty }
+
+    /// The top-level entries in order.
+    public var entries: [(key: String, value: FieldValue)] {
+        Array(zip(keys, values)).map { (key: $0.0, value: $0.1) }
+    }
+
+    /// Visits the top-level entries in order without building an array.
+    @inlinable
+    public func forEach(_ body: (String, FieldValue) throws -> Void) rethrows {
+        for i in keys.indices { try body(keys[i], values[i]) }
+    }
+
+    /// The value of the top-level `key` (no dot handling); setting nil removes it.
+    public subscript(key: String) -> FieldValue? {
+        get {
+            guard let i = keys.firstIndex(of: key) else { return nil }
+            return values[i]
+        }
+        set {
+            if let i = keys.firstIndex(of: key) {
+                if let v = newValue {
+                    values[i] = v
+                } else {
+                    keys.remove(at: i)
+                    values.remove(at: i)
+                }
+            } else if let v = newValue {
+                keys.append(key)
+                values.append(v)
+            }
+        }
+    }
+
+    /// The value at a dotted `path` ("network.transport"), or nil.
+    public func value(at path: String) -> FieldValue? {
+        var current = self
+        var parts = path.split(separator: ".", omittingEmptySubsequences: false)[...]
+        while let first = parts.first {
+            parts = parts.dropFirst()
+            guard let v = current[String(first)] else { return nil }
+            if parts.isEmpty { return v }
+            guard case .object(let inner) = v else { return nil }
+            current = inner
+        }
+        return nil
+    }
+
+    /// Sets the value at a dotted `path`, creating intermediate objects and replacing non-object
+    /// intermediates (as libbeat's Put does).
+    public mutating func set(_ path: String, _ value: FieldValue) {
+        let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        setParts(parts[...], value)
+    }
+
+    private mutating func setParts(_ parts: ArraySlice<String>, _ value: FieldValue) {
+        guard let first = parts.first else { return }
+        if parts.count == 1 {
+            self[first] = value
+            return
+        }
+        var inner = self[first]?.object ?? Fields()
+        inner.setParts(parts.dropFirst(), value)
+        self[first] = .object(inner)
+    }
+
+    /// Removes and returns the value at a dotted `path`; removing the last key of an object leaves the empty
+    /// object in place (libbeat's Delete behaves the same).
+    @discardableResult
+    public mutating func remove(_ path: String) -> FieldValue? {
+        let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        return removeParts(parts[...])
+    }
+
+    private mutating func removeParts(_ parts: ArraySlice<String>) -> FieldValue? {
+        guard let first = parts.first else { return nil }
+        if parts.count == 1 {
+            let old = self[first]
+            self[first] = nil
+            return old
+        }
+        guard case .object(var inner) = self[first] else { return nil }
+        let removed = inner.removeParts(parts.dropFirst())
+        if removed != nil { self[first] = .object(inner) }
+        return removed
+    }
+
+    /// True when a value exists at `path`.
+    public func has(_ path: String) -> Bool { value(at: path) != nil }
+
+    /// Deep-merges `other` into this object: nested objects merge, other values replace (when `overwrite`)
+    /// or are kept (when not).
+    public mutating func merge(_ other: Fields, overwrite: Bool = true) {
+        for i in other.keys.indices {
+            let k = other.keys[i], v = other.values[i]
+            if case .object(let incoming) = v, case .object(var existing)? = self[k] {
+                existing.merge(incoming, overwrite: overwrite)
+                self[k] = .object(existing)
+            } else if overwrite || self[k] == nil {
+                self[k] = v
+            }
+        }
+    }
+
+    /// Removes null values everywhere (and objects left empty by that), as the Beats pipeline does
+    /// unless `keep_null` is set.
+    public mutating func removeNulls() {
+        var i = 0
+        while i < keys.count {
+            switch values[i] {
+            case .null:
+                keys.remove(at: i)
+                values.remove(at: i)
+                continue
+            case .object(var inner):
+                inner.removeNulls()
+                values[i] = .object(inner)
+            case .array(let items):
+                values[i] = .array(items.filter { $0 != .null })
+            default:
+                break
+            }
+            i += 1
+        }
+    }
+}
+
+/// An event on its way to the outputs.
+public struct Event: Sendable, Equatable {
+    /// `@timestamp`: capture time of what the event describes (or of the report, for flows).
+    public var timestamp: Timestamp
+    /// Extra `@metadata` keys (beyond beat/type/version, which the encoder adds).
+    public var metadata: Fields
+    /// The document.
+    public var fields: Fields
+
+    /// An event with the given content.
+    public init(timestamp: Timestamp, metadata: Fields = Fields(), fields: Fields = Fields()) {
+        self.timestamp = timestamp
+        self.metadata = metadata
+        self.fields = fields
+    }
+
+    /// Reads a dotted path, including `@timestamp` and `@metadata.*` as Beats processors and format strings do.
+    public func value(at path: String) -> FieldValue? {
+        if path == "@timestamp" { return .timestamp(timestamp) }
+        if path == "@metadata" { return .object(metadata) }
+        if path.hasPrefix("@metadata.") { return metadata.value(at: String(path.dropFirst("@metadata.".count))) }
+        return fields.value(at: path)
+    }
+}

@@ -1,0 +1,111 @@
+// Community ID flow hashing, version 1 (corelight/community-id-spec).
+//
+// The hash input is: seed (2 bytes, network order) . lower address . higher address . protocol (1 byte)
+// . one zero byte . lower port . higher port (ports only for TCP, UDP, SCTP, ICMP and ICMPv6), hashed with
+// SHA-1 and written as "1:" + base64. ICMP types are mapped to port pairs as the specification takes from
+// Zeek: a type with a counterpart (echo ↔ echo reply, ...) becomes (type, counterpart) and is ordered like
+// ports; any other type becomes (type, code) and is hashed in the direction seen ("one-way").
+
+import Crypto
+import NetModel
+
+/// Computes Community ID v1 strings.
+public struct CommunityID: Sendable {
+    /// The seed (0 by default, as Packetbeat and Zeek use).
+    public var seed: UInt16
+
+    /// A hasher with `seed`.
+    public init(seed: UInt16 = 0) { self.seed = seed }
+
+    /// The Community ID of a packet or flow from `src` to `dst`.
+    ///
+    /// For TCP, UDP and SCTP pass the ports; for ICMP (1) and ICMPv6 (58) pass the ICMP type as `srcPort`
+    /// and the code as `dstPort` (they are mapped here). Other protocols ignore the ports.
+    public func hash(src: IPAddress, srcPort: UInt16, dst: IPAddress, dstPort: UInt16, ipProtocol: UInt8) -> String {
+        var sport = srcPort, dport = dstPort
+        var oneWay = false
+        var hasPorts = true
+        switch ipProtocol {
+        case IPProtocolNumber.tcp, IPProtocolNumber.udp, IPProtocolNumber.sctp:
+            break
+        case IPProtocolNumber.icmp:
+            (sport, dport, oneWay) = CommunityID.icmpPorts(type: UInt8(truncatingIfNeeded: srcPort),
+                code: UInt8(truncatingIfNeeded: dstPort), counterparts: CommunityID.icmpv4Counterparts)
+        case IPProtocolNumber.icmpv6:
+            (sport, dport, oneWay) = CommunityID.icmpPorts(type: UInt8(truncatingIfNeeded: srcPort),
+                code: UInt8(truncatingIfNeeded: dstPort), counterparts: CommunityID.icmpv6Counterparts)
+        default:
+            hasPorts = false
+            sport = 0
+            dport = 0
+        }
+        let inOrder = oneWay || src < dst || (src == dst && sport < dport)
+        let (a, b, pa, pb) = inOrder ? (src, dst, sport, dport) : (dst, src, dport, sport)
+
+        var input: [UInt8] = []
+        input.reserveCapacity(40)
+        input.append(UInt8(seed >> 8))
+        input.append(UInt8(seed & 0xff))
+        a.appendBytes(to: &input)
+        b.appendBytes(to: &input)
+        input.append(ipProtocol)
+        input.append(0)
+        if hasPorts {
+            input.append(UInt8(pa >> 8)); input.append(UInt8(pa & 0xff))
+            input.append(UInt8(pb >> 8)); input.append(UInt8(pb & 0xff))
+        }
+        let digest = Insecure.SHA1.hash(data: input)
+        return "1:" + Base64.encode(Array(digest))
+    }
+
+    /// ICMPv4 types with a counterpart (RFC 792, RFC 1256 for router solicitation).
+    static let icmpv4Counterparts: [UInt8: UInt8] = [
+        8: 0, 0: 8,  // echo / echo reply
+        13: 14, 14: 13,  // timestamp / timestamp reply
+        15: 16, 16: 15,  // information request / reply
+        10: 9,  // router solicitation → advertisement (the advertisement alone is one-way)
+        17: 18, 18: 17,  // address mask request / reply
+    ]
+
+    /// ICMPv6 types with a counterpart (RFC 4443, RFC 4861, RFC 2710, RFC 4620, RFC 6275).
+    static let icmpv6Counterparts: [UInt8: UInt8] = [
+        128: 129, 129: 128,  // echo request / reply
+        133: 134, 134: 133,  // router solicitation / advertisement
+        135: 136, 136: 135,  // neighbor solicitation / advertisement
+        130: 131, 131: 130,  // multicast listener query / report
+        139: 140, 140: 139,  // node information query / reply
+        144: 145, 145: 144,  // home agent address discovery request / reply
+    ]
+
+    static func icmpPorts(type: UInt8, code: UInt8, counterparts: [UInt8: UInt8]) -> (UInt16, UInt16, Bool) {
+        if let other = counterparts[type] { return (UInt16(type), UInt16(other), false) }
+        return (UInt16(type), UInt16(code), true)
+    }
+}
+
+/// Standard base64 with padding (RFC 4648 section 4), for short binary values such as digests.
+public enum Base64 {
+    static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// Encodes `bytes`; `padding: false` gives the raw (unpadded) form.
+    public static func encode(_ bytes: [UInt8], padding: Bool = true) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var i = 0
+        while i + 3 <= bytes.count {
+            let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            out.append(alphabet[Int(v >> 18 & 63)]); out.append(alphabet[Int(v >> 12 & 63)])
+            out.append(alphabet[Int(v >> 6 & 63)]); out.append(alphabet[Int(v & 63)])
+            i += 3
+        }
+        let rest = bytes.count - i
+        if rest > 0 {
+            var v = UInt32(bytes[i]) << 16
+            if rest == 2 { v |= UInt32(bytes[i + 1]) << 8 }
+            out.append(alphabet[Int(v >> 18 & 63)]); out.append(alphabet[Int(v >> 12 & 63)])
+            if rest == 2 { out.append(alphabet[Int(v >> 6 & 63)]) } else if padding { out.append(UInt8(ascii: "=")) }
+            if padding { out.append(UInt8(ascii: "=")) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,105 @@
+// Per-flow state and the settings and counters of the flow table.
+
+import NetModel
+
+/// How flows are tracked and reported (`packetbeat.flows`).
+public struct FlowTableSettings: Sendable, Equatable {
+    /// A flow with no packet for longer than this is reported final and forgotten (Packetbeat `timeout`).
+    public var timeout: TimeSpan
+    /// All live flows are reported every `period`; nil disables periodic reports (Packetbeat `period: -1`).
+    public var period: TimeSpan?
+    /// A flow older than this is reported final and restarted (our own `active_timeout`; nil = off).
+    public var activeTimeout: TimeSpan?
+    /// The most flows tracked at once; beyond it the least recently active flow is evicted.
+    public var maxFlows: Int
+
+    /// Packetbeat's defaults: timeout 30 s, period 10 s, no active timeout, and our cap.
+    public static let standard = FlowTableSettings(
+        timeout: .seconds(30), period: .seconds(10), activeTimeout: nil, maxFlows: FlowLimits.defaultMaxFlows)
+
+    public init(timeout: TimeSpan, period: TimeSpan?, activeTimeout: TimeSpan? = nil, maxFlows: Int) {
+        self.timeout = timeout
+        self.period = period
+        self.activeTimeout = activeTimeout
+        self.maxFlows = max(1, maxFlows)
+    }
+}
+
+/// Named limits of flow tracking.
+public enum FlowLimits {
+    /// Default cap on concurrently tracked flows. At roughly 250 bytes of state per flow this bounds the
+    /// table near 250 MB, enough for a busy server's connection count; evictions are counted and reported.
+    public static let defaultMaxFlows = 1_000_000
+    /// Periodic tick schedules start on a multiple of this (Packetbeat aligns its first tick to 10 s).
+    public static let tickAlignment = TimeSpan.seconds(10)
+    /// The shortest tick; Packetbeat rejects timeouts and periods below one second.
+    public static let minimumTick = TimeSpan.seconds(1)
+}
+
+/// Why a flow's final report was produced (`flow.end_reason`, our own field).
+public enum FlowEndReason: String, Sendable {
+    /// No packet for `timeout`; the flow was not seen to close.
+    case idleTimeout = "idle_timeout"
+    /// The flow reached `active_timeout`; later packets start a new flow.
+    case activeTimeout = "active_timeout"
+    /// TCP FIN was seen (the report still waits for `timeout`, as in Packetbeat).
+    case fin
+    /// TCP RST was seen.
+    case rst
+    /// The capture ended (end of file, or shutdown).
+    case endOfCapture = "end_of_capture"
+    /// The table was full and this was the least recently active flow.
+    case evicted
+}
+
+/// Plain counters of the flow table, published by the pipeline per batch.
+public struct FlowCounters: Sendable, Equatable {
+    /// Flows created.
+    public var created = 0
+    /// Flows reported final and removed.
+    public var ended = 0
+    /// Flows evicted because the table was full.
+    public var evicted = 0
+    /// Flow events produced (periodic and final).
+    public var reports = 0
+    /// Packets accounted to flows.
+    public var packets = 0
+    /// IP packets that could not be accounted (no usable IP layer).
+    public var skipped = 0
+
+    public init() {}
+}
+
+/// The state of one bidirectional flow. "Source" is the side that sent the first packet seen.
+struct FlowRecord {
+    var key: FlowKey
+    /// Which canonical side of `key` is the source.
+    var sourceSide: FlowSide
+    var created: Timestamp
+    var lastSeen: Timestamp
+    var hasMACs: Bool
+    /// MAC addresses oriented source → destination (from the first packet).
+    var sourceMAC: MACAddress
+    var destinationMAC: MACAddress
+    var packets: (source: UInt64, destination: UInt64) = (0, 0)
+    var bytes: (source: UInt64, destination: UInt64) = (0, 0)
+    /// First packet time carrying payload from the destination, for `flow.ttfb`.
+    var firstResponsePayload: Timestamp? = nil
+    var finSeen = false
+    var rstSeen = false
+    /// ICMP type and code of the first packet (for the Community ID of ICMP flows).
+    var icmpType: UInt8 = 0
+    var icmpCode: UInt8 = 0
+    /// Cached identifiers, computed at the first report.
+    var flowID: String? = nil
+    var communityID: String? = nil
+    /// Intrusive lists: least-recently-seen order (for timeouts and eviction) and creation order (reports).
+    var lruPrev: Int32 = -1
+    var lruNext: Int32 = -1
+    var orderPrev: Int32 = -1
+    var orderNext: Int32 = -1
+    var inUse = true
+
+    var sourceEndpoint: Endpoint { key.endpoint(sourceSide) }
+    var destinationEndpoint: Endpoint { key.endpoint(sourceSide.opposite) }
+}

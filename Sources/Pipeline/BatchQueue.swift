@@ -1,0 +1,111 @@
+// The bounded hand-off between the packet path and the publish path.
+//
+// The packet thread appends events to a local batch and hands full batches (or a partial one at a tick)
+// to this queue; the publisher thread takes them. Capacity is counted in events. When full, a blocking
+// producer waits (file replay, as Packetbeat's `-I` does) and a non-blocking one drops the batch and counts
+// it (live capture, where stalling the capture loop would only move the loss into the kernel).
+
+import Events
+import Foundation
+
+/// Events travelling together, each tagged with the index of the client (flows, a protocol) that made it.
+public struct EventBatch: Sendable {
+    public var events: [Event] = []
+    public var clients: [UInt8] = []
+
+    public init() {}
+
+    /// Number of events.
+    public var count: Int { events.count }
+
+    /// Appends an event from `client`.
+    public mutating func append(_ event: Event, client: UInt8) {
+        events.append(event)
+        clients.append(client)
+    }
+}
+
+/// A bounded multi-producer, single-consumer queue of batches.
+public final class BatchQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var batches: [EventBatch] = []
+    private var head = 0
+    private var queuedEvents = 0
+    private var closed = false
+    /// Capacity in events (`queue.mem.events`).
+    public let capacity: Int
+    /// Events discarded because the queue was full and the producer does not block.
+    public private(set) var droppedEvents = 0
+
+    /// A queue holding at most `capacity` events.
+    public init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// Hands over `batch`. Returns false when it was dropped (queue full and `block` false, or closed).
+    @discardableResult
+    public func put(_ batch: EventBatch, block: Bool) -> Bool {
+        guard batch.count > 0 else { return true }
+        condition.lock()
+        defer { condition.unlock() }
+        // A batch larger than the whole queue is still accepted once the queue is empty.
+        while !closed && queuedEvents > 0 && queuedEvents + batch.count > capacity {
+            if !block {
+                droppedEvents += batch.count
+                return false
+            }
+            condition.wait()
+        }
+        if closed {
+            droppedEvents += batch.count
+            return false
+        }
+        batches.append(batch)
+        queuedEvents += batch.count
+        condition.broadcast()
+        return true
+    }
+
+    /// Takes the next batch, waiting up to `timeout` seconds; nil on timeout or when closed and drained.
+    public func take(timeout: Double) -> EventBatch? {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while head == batches.count {
+            if closed { return nil }
+            if !condition.wait(until: deadline) { return nil }
+        }
+        let batch = batches[head]
+        batches[head] = EventBatch()
+        head += 1
+        if head == batches.count || head > 64 {
+            batches.removeFirst(head)
+            head = 0
+        }
+        queuedEvents -= batch.count
+        condition.broadcast()
+        return batch
+    }
+
+    /// No more batches will be put; `take` drains what is left, then returns nil.
+    public func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// True once closed and empty.
+    public var isDrained: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return closed && head == batches.count
+    }
+
+    /// Events waiting.
+    public var pendingEvents: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return queuedEvents
+    }
+}

@@ -1,0 +1,193 @@
+// The publish path: takes batches from the queue, applies the fields Beats' pipeline adds, and writes them
+// to the output. Runs on its own thread.
+//
+// Order per event (reference/libbeat.md §4.1): nulls removed unless the client keeps them; global `tags`
+// then the client's `tags` appended to `tags`; global `fields` (under `fields` or at the root), then the
+// client's `fields` merged on top; builtins (`agent.*`, `ecs.version`, `host.name`) only where absent.
+// Processor chains (issue 4) slot in before and after the builtins.
+
+import Events
+import Foundation
+import Logging
+import Outputs
+
+/// What the pipeline adds to the events of one client (flows, or one protocol).
+public struct ClientProcessing: Sendable, Equatable {
+    public var tags: [String]
+    public var fields: Fields
+    public var fieldsUnderRoot: Bool
+    public var keepNull: Bool
+    /// `index:` of the client, published as `@metadata.raw_index`.
+    public var index: String?
+
+    public init(tags: [String] = [], fields: Fields = Fields(), fieldsUnderRoot: Bool = false, keepNull: Bool = false, index: String? = nil) {
+        self.tags = tags
+        self.fields = fields
+        self.fieldsUnderRoot = fieldsUnderRoot
+        self.keepNull = keepNull
+        self.index = index
+    }
+}
+
+/// Everything the publisher applies, fixed at start-up.
+public struct PublishSettings: Sendable {
+    /// Per client index (as tagged in `EventBatch.clients`).
+    public var clients: [ClientProcessing]
+    /// Global `tags`, `fields`, `fields_under_root`.
+    public var global: ClientProcessing
+    /// `agent.*`, `ecs.version`, `host.name`, added where absent.
+    public var builtins: Fields
+
+    public init(clients: [ClientProcessing], global: ClientProcessing, builtins: Fields) {
+        self.clients = clients
+        self.global = global
+        self.builtins = builtins
+    }
+}
+
+/// Counters of the publish path.
+public struct PublishCounters: Sendable, Equatable {
+    /// Events taken from the queue.
+    public var received = 0
+    /// Events the output acknowledged.
+    public var acked = 0
+    /// Events the output refused for good (encoding failures, oversize lines).
+    public var dropped = 0
+    /// Events lost because the output failed and could not be retried before shutdown.
+    public var failed = 0
+    /// Batches written.
+    public var batches = 0
+}
+
+/// Runs the publish loop.
+public final class Publisher: @unchecked Sendable {
+    let queue: BatchQueue
+    let output: any Output
+    let settings: PublishSettings
+    let logger: Logger
+    private let lock = NSLock()
+    private var _counters = PublishCounters()
+    private var _outputClosed = false
+    /// After this point in time (monotonic seconds) failed writes are not retried.
+    private var retryDeadline: Double = .infinity
+
+    public init(queue: BatchQueue, output: any Output, settings: PublishSettings, logger: Logger) {
+        self.queue = queue
+        self.output = output
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// A snapshot of the counters.
+    public var counters: PublishCounters {
+        lock.lock()
+        defer { lock.unlock() }
+        return _counters
+    }
+
+    /// True when the output failed permanently (e.g. standard output was closed); capture should stop.
+    public var outputClosed: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return _outputClosed
+    }
+
+    /// Stops retrying failed writes after `seconds` from now (shutdown_timeout).
+    public func setRetryDeadline(secondsFromNow seconds: Double) {
+        lock.lock()
+        retryDeadline = ProcessInfo.processInfo.systemUptime + seconds
+        lock.unlock()
+    }
+
+    /// Publishes until the queue is closed and drained.
+    public func run() {
+        while true {
+            guard let batch = queue.take(timeout: 0.5) else {
+                if queue.isDrained { break }
+                continue
+            }
+            publish(batch)
+        }
+        do {
+            try output.close()
+        } catch {
+            logger.error("closing the \(output.typeName) output failed: \(error)")
+        }
+    }
+
+    func publish(_ batch: EventBatch) {
+        var events = batch.events
+        for i in events.indices {
+            let client = Int(batch.clients[i])
+            let processing = client < settings.clients.count ? settings.clients[client] : ClientProcessing()
+            apply(processing, to: &events[i])
+        }
+        lock.lock()
+        _counters.received += events.count
+        let closed = _outputClosed
+        lock.unlock()
+        if closed {
+            record(failed: events.count)
+            return
+        }
+        var delay = 1.0
+        while true {
+            do {
+                let report = try output.publish(events)
+                lock.lock()
+                _counters.acked += report.acked
+                _counters.dropped += report.dropped
+                _counters.batches += 1
+                lock.unlock()
+                return
+            } catch {
+                if error.isPermanent {
+                    logger.error("\(output.typeName) output closed: \(error.message); stopping")
+                    lock.lock()
+                    _outputClosed = true
+                    lock.unlock()
+                    record(failed: events.count)
+                    return
+                }
+                lock.lock()
+                let deadline = retryDeadline
+                lock.unlock()
+                if ProcessInfo.processInfo.systemUptime + delay > deadline {
+                    logger.error("\(output.typeName) output failed: \(error.message); \(events.count) events lost at shutdown")
+                    record(failed: events.count)
+                    return
+                }
+                logger.warning("\(output.typeName) output failed: \(error.message); retrying in \(delay) s")
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 30)
+            }
+        }
+    }
+
+    func record(failed n: Int) {
+        lock.lock()
+        _counters.failed += n
+        lock.unlock()
+    }
+
+    func apply(_ client: ClientProcessing, to event: inout Event) {
+        if !client.keepNull { event.fields.removeNulls() }
+        if let index = client.index { event.metadata["raw_index"] = .string(index) }
+        let tags = settings.global.tags + client.tags
+        if !tags.isEmpty {
+            var existing: [FieldValue] = []
+            if case .array(let items)? = event.fields["tags"] { existing = items }
+            event.fields["tags"] = .array(existing + tags.map { .string($0) })
+        }
+        for layer in [settings.global, client] where !layer.fields.isEmpty {
+            if layer.fieldsUnderRoot {
+                event.fields.merge(layer.fields, overwrite: true)
+            } else {
+                var f = event.fields["fields"]?.object ?? Fields()
+                f.merge(layer.fields, overwrite: true)
+                event.fields["fields"] = .object(f)
+            }
+        }
+        event.fields.merge(settings.builtins, overwrite: false)
+    }
+}

@@ -1,0 +1,274 @@
+// Runs a capture from start to summary: opens the sources, drives the packet path on this thread and the
+// publisher on another, paces file replays, loops them, reacts to SIGINT/SIGTERM, and drains on the way out.
+
+import Capture
+import Events
+import Flows
+import Foundation
+import Logging
+import NetModel
+import Outputs
+import PacketDecoding
+
+/// What to capture and how to process it, built from the configuration and the command line.
+public struct RunPlan: Sendable {
+    /// Where packets come from.
+    public enum Source: Sendable, Equatable {
+        /// Replay a pcap/pcapng file `loops` times (0 = forever); `topspeed` disables pacing.
+        case file(path: String, loops: Int, topspeed: Bool, bpfFilter: String)
+        /// Capture live.
+        case live(LiveCaptureOptions)
+    }
+
+    public var source: Source
+    public var flows: FlowTableSettings?
+    public var decoderLimits: DecoderLimits
+    /// `queue.mem.events`.
+    public var queueCapacity: Int
+    public var publish: PublishSettings
+    /// `packetbeat.shutdown_timeout` in seconds: how long failed writes are retried while stopping.
+    public var shutdownTimeout: Double
+
+    public init(
+        source: Source, flows: FlowTableSettings?, decoderLimits: DecoderLimits = .standard, queueCapacity: Int,
+        publish: PublishSettings, shutdownTimeout: Double
+    ) {
+        self.source = source
+        self.flows = flows
+        self.decoderLimits = decoderLimits
+        self.queueCapacity = queueCapacity
+        self.publish = publish
+        self.shutdownTimeout = shutdownTimeout
+    }
+}
+
+/// What a run did, for the summary line and for tests.
+public struct RunSummary: Sendable {
+    public var packets = 0
+    public var bytes = 0
+    public var eventsProduced = 0
+    public var eventsDroppedAtQueue = 0
+    public var publish = PublishCounters()
+    public var decode = DecodeCounters()
+    public var flows = FlowCounters()
+    public var capture: CaptureStats? = nil
+    public var elapsedSeconds = 0.0
+    /// True when the run stopped on a signal rather than at the end of the input.
+    public var interrupted = false
+
+    /// Packets per second of wall time.
+    public var packetsPerSecond: Double { elapsedSeconds > 0 ? Double(packets) / elapsedSeconds : 0 }
+
+    /// Anomalies: frames the decoder could not use.
+    public var anomalies: Int { decode.truncated + decode.malformed + decode.unsupportedLinkType }
+
+    /// The one-line summary printed to standard error at the end of a run.
+    public var line: String {
+        var s = "wirebeat: \(packets) packets, \(bytes) bytes, \(publish.acked) events published"
+        if publish.dropped + publish.failed + eventsDroppedAtQueue > 0 {
+            s += " (\(publish.dropped) dropped, \(publish.failed) failed, \(eventsDroppedAtQueue) dropped at a full queue)"
+        }
+        s += ", \(anomalies) anomalies (\(decode.truncated) truncated, \(decode.malformed) malformed"
+        if decode.unsupportedLinkType > 0 { s += ", \(decode.unsupportedLinkType) unsupported link type" }
+        s += ")"
+        s += ", \(flows.created) flows"
+        if flows.evicted > 0 { s += " (\(flows.evicted) evicted)" }
+        if let c = capture { s += ", capture dropped \(c.droppedByKernel) in kernel, \(c.droppedByInterface) by interface" }
+        s += String(format: ", %.3f s, %.0f packets/s", elapsedSeconds, packetsPerSecond)
+        if interrupted { s += " (interrupted)" }
+        return s
+    }
+}
+
+/// Drives one run.
+public final class Runner {
+    let plan: RunPlan
+    let output: any Output
+    let logger: Logger
+
+    public init(plan: RunPlan, output: any Output, logger: Logger) {
+        self.plan = plan
+        self.output = output
+        self.logger = logger
+    }
+
+    /// Opens the source (failing before anything is published), runs to the end, and summarises.
+    public func run() throws(CaptureError) -> RunSummary {
+        let start = ProcessInfo.processInfo.systemUptime
+        let queue = BatchQueue(capacity: plan.queueCapacity)
+        let publisher = Publisher(queue: queue, output: output, settings: plan.publish, logger: logger)
+        var summary = RunSummary()
+
+        // Open first, so a bad file or device fails fast.
+        let firstSource = try openSource(loopIndex: 0)
+        StopSignal.install()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            publisher.run()
+            done.signal()
+        }
+        thread.name = "wirebeat-publish"
+        thread.start()
+
+        var path: PacketPath? = nil
+        var lastTime = Timestamp.zero
+        switch plan.source {
+        case .file(_, let loops, let topspeed, _):
+            var loopIndex = 0
+            var shift: Int64 = 0
+            var source: PcapHandle? = firstSource
+            while let src = source {
+                let p =
+                    path
+                    ?? PacketPath(
+                        linkType: src.linkType, decoderLimits: plan.decoderLimits, flowSettings: plan.flows,
+                        queue: queue, blockWhenFull: true)
+                path = p
+                let (first, last) = replay(src, into: p, shift: shift, topspeed: topspeed, publisher: publisher)
+                src.close()
+                if let last { lastTime = max(lastTime, last) }
+                loopIndex += 1
+                if StopSignal.requested || publisher.outputClosed { break }
+                if loops != 0 && loopIndex >= loops { break }
+                // Shift later loops so capture time keeps moving forward and flows stay meaningful.
+                if let first, let last { shift += (last - first).nanoseconds + 1_000_000 } else { break }
+                source = try openSource(loopIndex: loopIndex)
+            }
+        case .live:
+            let p = PacketPath(
+                linkType: firstSource.linkType, decoderLimits: plan.decoderLimits, flowSettings: plan.flows,
+                queue: queue, blockWhenFull: false)
+            path = p
+            lastTime = capture(firstSource, into: p, publisher: publisher)
+            summary.capture = firstSource.stats()
+            firstSource.close()
+        }
+
+        if let p = path {
+            p.finish(at: lastTime)
+            summary.packets = p.counters.packets
+            summary.bytes = p.counters.bytes
+            summary.eventsProduced = p.counters.events
+            summary.eventsDroppedAtQueue = p.counters.eventsDropped
+            summary.decode = p.decodeCounters
+            summary.flows = p.flowCounters
+        }
+        queue.close()
+        publisher.setRetryDeadline(secondsFromNow: plan.shutdownTimeout)
+        done.wait()
+        summary.publish = publisher.counters
+        summary.interrupted = StopSignal.requested
+        summary.elapsedSeconds = ProcessInfo.processInfo.systemUptime - start
+        return summary
+    }
+
+    func openSource(loopIndex: Int) throws(CaptureError) -> PcapHandle {
+        switch plan.source {
+        case .file(let path, _, _, let filter):
+            let h = try PcapHandle.openOffline(path: path)
+            if !filter.isEmpty { try h.setFilter(filter) }
+            if loopIndex == 0 {
+                logger.info("replaying \(path) (link type \(PcapHandle.linkTypeName(h.linkType)))")
+            }
+            return h
+        case .live(let options):
+            let h = try PcapHandle.openLive(options)
+            logger.info(
+                "capturing on \(options.device) (link type \(PcapHandle.linkTypeName(h.linkType)), filter \"\(options.bpfFilter)\")"
+            )
+            return h
+        }
+    }
+
+    /// Replays one pass of a file; returns the first and last (shifted) timestamps seen.
+    func replay(_ src: PcapHandle, into path: PacketPath, shift: Int64, topspeed: Bool, publisher: Publisher)
+        -> (Timestamp?, Timestamp?)
+    {
+        var first: Timestamp? = nil
+        var last: Timestamp? = nil
+        var pacer = Pacer()
+        var n = 0
+        loop: while true {
+            switch src.next() {
+            case .packet(let frame):
+                let ts = Timestamp(nanoseconds: frame.timestamp.nanoseconds &+ shift)
+                if first == nil { first = ts }
+                if !topspeed { pacer.wait(until: ts) }
+                path.process(frame, timestamp: ts)
+                last = ts
+                n &+= 1
+                if n & 1023 == 0, StopSignal.requested || publisher.outputClosed { break loop }
+            case .timeout:
+                continue
+            case .endOfFile:
+                break loop
+            case .error(let message):
+                logger.error("reading capture file failed: \(message)")
+                break loop
+            }
+        }
+        return (first, last)
+    }
+
+    /// Captures live until a signal or a closed output; returns the last capture time.
+    func capture(_ src: PcapHandle, into path: PacketPath, publisher: Publisher) -> Timestamp {
+        var last = Timestamp.zero
+        var lastHandOver = ProcessInfo.processInfo.systemUptime
+        while !StopSignal.requested && !publisher.outputClosed {
+            switch src.next() {
+            case .packet(let frame):
+                last = max(last, frame.timestamp)
+                path.process(frame, timestamp: frame.timestamp)
+            case .timeout:
+                let now = Pacer.wallClock()
+                last = max(last, now)
+                path.advance(to: now)
+            case .endOfFile:
+                return max(last, Pacer.wallClock())
+            case .error(let message):
+                logger.error("capture failed: \(message)")
+                return max(last, Pacer.wallClock())
+            }
+            let wall = ProcessInfo.processInfo.systemUptime
+            if wall - lastHandOver >= 0.25 {
+                path.handOver()
+                lastHandOver = wall
+            }
+        }
+        return max(last, Pacer.wallClock())
+    }
+}
+
+/// Keeps a replay at the recorded pace: packet N is processed no earlier than its offset from packet 1.
+struct Pacer {
+    var anchorCapture: Timestamp? = nil
+    var anchorWall: Timestamp = .zero
+
+    mutating func wait(until ts: Timestamp) {
+        guard let anchor = anchorCapture else {
+            anchorCapture = ts
+            anchorWall = Pacer.monotonic()
+            return
+        }
+        let due = anchorWall + (ts - anchor)
+        let now = Pacer.monotonic()
+        let delay = (due - now).nanoseconds
+        if delay > 1_000_000 {
+            var req = timespec(tv_sec: Int(delay / 1_000_000_000), tv_nsec: Int(delay % 1_000_000_000))
+            var rem = timespec()
+            while nanosleep(&req, &rem) != 0 && errno == EINTR && !StopSignal.requested { req = rem }
+        }
+    }
+
+    static func monotonic() -> Timestamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Timestamp(seconds: Int64(ts.tv_sec), nanoseconds: Int64(ts.tv_nsec))
+    }
+
+    static func wallClock() -> Timestamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Timestamp(seconds: Int64(ts.tv_sec), nanoseconds: Int64(ts.tv_nsec))
+    }
+}

@@ -1,0 +1,168 @@
+// From validated settings and command-line flags to a run plan and an output: capture source and BPF
+// filter, flow settings, queue size, the fields the pipeline adds, and the output with its codec.
+
+import Capture
+import Config
+import Events
+import Flows
+import Foundation
+import Logging
+import NetModel
+import Outputs
+import Pipeline
+
+/// A setting combination that cannot run, reported as `Exiting: <message>`.
+struct PlanError: Error {
+    let message: String
+}
+
+enum PlanBuilder {
+    /// Builds the plan; `file`, `topspeed`, `loop` are the -I, -t, -l flags (nil when not given).
+    static func plan(
+        settings: Settings, file: String?, topspeed: Bool?, loop: Int?, resolveDevices: Bool = true
+    ) throws(PlanError) -> RunPlan {
+        guard let interface = settings.interfaces.first else { throw PlanError(message: "no packetbeat.interfaces configured") }
+        let filter = bpfFilter(settings: settings, interface: interface)
+        let source: RunPlan.Source
+        if let path = file ?? interface.file {
+            source = .file(
+                path: path, loops: loop ?? interface.loop, topspeed: topspeed ?? interface.topSpeed, bpfFilter: filter)
+        } else {
+            let device = resolveDevices ? try deviceName(interface.device) : interface.device.description
+            source = .live(
+                LiveCaptureOptions(
+                    device: device, snaplen: interface.snaplen, bufferSizeBytes: interface.bufferSizeMB * 1_048_576,
+                    promiscuous: interface.promiscuous, bpfFilter: filter))
+        }
+        let flows = settings.flows.map {
+            FlowTableSettings(timeout: $0.timeout, period: $0.period, activeTimeout: $0.activeTimeout, maxFlows: $0.maxFlows)
+        }
+        let capacity: Int
+        switch settings.queue {
+        case .memory(let mem): capacity = mem.events
+        case .disk(let disk): capacity = disk.writeAhead
+        }
+        let flowClient = ClientProcessing(
+            tags: settings.flows?.tags ?? [], fields: fields(settings.flows?.fields ?? ConfigMap()),
+            fieldsUnderRoot: settings.flows?.fieldsUnderRoot ?? false, keepNull: settings.flows?.keepNull ?? false,
+            index: settings.flows?.index)
+        let global = ClientProcessing(
+            tags: settings.tags, fields: fields(settings.fields), fieldsUnderRoot: settings.fieldsUnderRoot)
+        let publish = PublishSettings(clients: [flowClient], global: global, builtins: builtins(settings))
+        return RunPlan(
+            source: source, flows: flows, queueCapacity: capacity, publish: publish,
+            shutdownTimeout: Double(settings.shutdownTimeout.nanoseconds) / 1e9)
+    }
+
+    /// The user's `bpf_filter`, or — like Packetbeat — none when flows are on (flows need every packet), else
+    /// the configured protocols' ports (`tcp port P` / `udp port P` / `port P`), `icmp or icmp6` when ICMP is
+    /// enabled, doubled with `vlan and (…)` when `with_vlans` is set.
+    static func bpfFilter(settings: Settings, interface: InterfaceSettings) -> String {
+        if !interface.bpfFilter.isEmpty { return interface.bpfFilter }
+        if settings.flows != nil { return "" }
+        var expressions: [String] = []
+        var withICMP = false
+        for proto in settings.enabledProtocols {
+            if proto.type == .icmp {
+                withICMP = true
+                continue
+            }
+            let t = proto.type.transports
+            let prefix = t == .tcp ? "tcp port" : t == .udp ? "udp port" : "port"
+            for port in proto.ports { expressions.append("\(prefix) \(port)") }
+        }
+        if withICMP { expressions += ["icmp", "icmp6"] }
+        let filter = expressions.joined(separator: " or ")
+        if interface.withVLANs && !filter.isEmpty { return "\(filter) or (vlan and (\(filter)))" }
+        return filter
+    }
+
+    /// A device name from a name or an index into `wirebeat devices`.
+    static func deviceName(_ device: InterfaceSettings.Device) throws(PlanError) -> String {
+        switch device {
+        case .name(let name):
+            return name
+        case .index(let i):
+            let devices: [CaptureDevice]
+            do { devices = try PcapHandle.devices() } catch { throw PlanError(message: error.description) }
+            guard i >= 0 && i < devices.count else {
+                throw PlanError(message: "packetbeat.interfaces.device: no device with index \(i) (wirebeat devices lists \(devices.count))")
+            }
+            return devices[i].name
+        }
+    }
+
+    /// The output, or an explanation of why it cannot run.
+    static func output(settings: Settings, noPublish: Bool) throws(PlanError) -> any Output {
+        if noPublish { return DiscardOutput() }
+        let identity = BeatIdentity(version: WirebeatVersion.beatCompatibility)
+        let digits = settings.timestampPrecision.fractionDigits
+        func codec(_ c: CodecSettings, prettyOverride: Bool = false) throws(PlanError) -> OutputCodec {
+            switch c {
+            case .json(let j):
+                return .json(
+                    JSONEventEncoder(
+                        identity: identity, pretty: j.pretty || prettyOverride, escapeHTML: j.escapeHTML,
+                        fractionDigits: digits))
+            case .format(let f):
+                do { return .format(try Events.FormatString(f.text)) } catch {
+                    throw PlanError(message: "codec.format.string: \(error)")
+                }
+            }
+        }
+        switch settings.output {
+        case .console(let c):
+            return ConsoleOutput(codec: try codec(c.codec))
+        case .file(let f):
+            let options = FileOutputOptions(
+                directory: f.path, filename: f.filename, rotateEveryBytes: f.rotateEveryKB * 1024,
+                numberOfFiles: f.numberOfFiles, permissions: f.permissions, rotateOnStartup: f.rotateOnStartup)
+            return FileOutput(codec: try codec(f.codec), options: options)
+        case .kafka:
+            throw PlanError(
+                message: "output.kafka is configured, but this build of wirebeat does not include the Kafka output yet; use output.console or output.file")
+        }
+    }
+
+    /// `agent.*`, `ecs.version`, `host.name`, added by the pipeline where absent.
+    static func builtins(_ settings: Settings) -> Fields {
+        let host = settings.hostname ?? settings.name ?? AgentIdentity.hostname()
+        let name = settings.name ?? host
+        let identity = AgentIdentity.load(dataPath: settings.paths.data)
+        var agent = Fields()
+        agent["type"] = .string("packetbeat")
+        agent["version"] = .string(WirebeatVersion.beatCompatibility)
+        agent["ephemeral_id"] = .string(identity.ephemeralID)
+        agent["id"] = .string(identity.id)
+        agent["name"] = .string(name)
+        agent["build"] = .object(["original": .string("wirebeat \(WirebeatVersion.wirebeat)")])
+        return ["agent": .object(agent), "ecs": .object(["version": .string(WirebeatVersion.ecs)]), "host": .object(["name": .string(host)])]
+    }
+
+    /// Converts a configuration map into event fields (dotted keys nest, as Beats' `fields` do).
+    static func fields(_ map: ConfigMap) -> Fields {
+        var out = Fields()
+        for entry in map { out.set(entry.key, value(entry.value)) }
+        return out
+    }
+
+    static func value(_ v: ConfigValue) -> FieldValue {
+        switch v {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
+        case .double(let d): return .double(d)
+        case .string(let s): return .string(s)
+        case .list(let items): return .array(items.map(value))
+        case .map(let m): return .object(fields(m))
+        }
+    }
+}
+
+/// `-N`: builds and counts events, publishes nothing.
+final class DiscardOutput: Output {
+    let typeName = "discard"
+    func publish(_ events: [Event]) throws(OutputError) -> PublishReport { PublishReport(acked: events.count) }
+    func flush() throws(OutputError) {}
+    func close() throws(OutputError) {}
+}

@@ -1,0 +1,157 @@
+import NetModel
+import Testing
+
+@testable import Events
+
+@Suite struct FieldsTests {
+    @Test func dottedSetCreatesNestedObjectsInInsertionOrder() {
+        var f = Fields()
+        f.set("network.transport", .string("tcp"))
+        f.set("network.type", .string("ipv4"))
+        f.set("type", .string("flow"))
+        #expect(f.value(at: "network.transport") == .string("tcp"))
+        #expect(f.entries.map(\.key) == ["network", "type"])
+        #expect(f["network"]?.object?.entries.map(\.key) == ["transport", "type"])
+    }
+
+    @Test func setReplacesNonObjectIntermediates() {
+        var f: Fields = ["a": .string("x")]
+        f.set("a.b", .int(1))
+        #expect(f.value(at: "a.b") == .int(1))
+    }
+
+    @Test func removeReturnsValueAndLeavesSiblings() {
+        var f = Fields()
+        f.set("source.ip", .string("1.2.3.4"))
+        f.set("source.port", .uint(80))
+        #expect(f.remove("source.ip") == .string("1.2.3.4"))
+        #expect(f.value(at: "source.ip") == nil)
+        #expect(f.value(at: "source.port") == .uint(80))
+        #expect(f.remove("missing.path") == nil)
+    }
+
+    @Test func mergeIsDeepAndRespectsOverwrite() {
+        var a: Fields = ["x": .object(["y": .int(1), "z": .int(2)]), "k": .string("keep")]
+        let b: Fields = ["x": .object(["y": .int(9)]), "k": .string("new")]
+        var c = a
+        a.merge(b, overwrite: true)
+        #expect(a.value(at: "x.y") == .int(9))
+        #expect(a.value(at: "x.z") == .int(2))
+        #expect(a["k"] == .string("new"))
+        c.merge(b, overwrite: false)
+        #expect(c.value(at: "x.y") == .int(1))
+        #expect(c["k"] == .string("keep"))
+    }
+
+    @Test func removeNullsDropsNullMembersRecursively() {
+        var f: Fields = ["a": .null, "b": .object(["c": .null, "d": .int(1)]), "e": .array([.null, .int(2)])]
+        f.removeNulls()
+        #expect(f["a"] == nil)
+        #expect(f.value(at: "b.c") == nil)
+        #expect(f.value(at: "b.d") == .int(1))
+        #expect(f["e"] == .array([.int(2)]))
+    }
+
+    @Test func eventResolvesTimestampAndMetadataPaths() {
+        let e = Event(timestamp: Timestamp(nanoseconds: 5), metadata: ["raw_index": .string("idx")], fields: ["a": .int(1)])
+        #expect(e.value(at: "@timestamp") == .timestamp(Timestamp(nanoseconds: 5)))
+        #expect(e.value(at: "@metadata.raw_index") == .string("idx"))
+        #expect(e.value(at: "a") == .int(1))
+    }
+}
+
+@Suite struct JSONEncoderTests {
+    let encoder = JSONEventEncoder(identity: BeatIdentity(version: "8.15.0"))
+
+    @Test func envelopePutsTimestampAndMetadataFirst() {
+        let e = Event(
+            timestamp: Timestamp(nanoseconds: 1_546_300_800_123_456_789), metadata: ["pipeline": .string("p")],
+            fields: ["type": .string("flow"), "n": .uint(3)])
+        #expect(
+            encoder.encode(e)
+                == #"{"@timestamp":"2019-01-01T00:00:00.123Z","@metadata":{"beat":"packetbeat","type":"_doc","version":"8.15.0","pipeline":"p"},"type":"flow","n":3}"#
+        )
+    }
+
+    @Test(arguments: [
+        (FieldValue.string("a\"b\\c"), #""a\"b\\c""#),
+        (.string("line\nbreak\ttab\r"), #""line\nbreak\ttab\r""#),
+        (.string("\u{01}"), #""\u0001""#),
+        (.string("<&>"), #""<&>""#),
+        (.string("é漢😀"), "\"é漢😀\""),
+        (.string("\u{2028}"), #""\u2028""#),
+        (.int(-42), "-42"),
+        (.uint(18_446_744_073_709_551_615), "18446744073709551615"),
+        (.double(1.5), "1.5"),
+        (.double(3.0), "3"),
+        (.double(1e-7), "1e-07"),
+        (.bool(true), "true"),
+        (.null, "null"),
+        (.array([.int(1), .string("x")]), #"[1,"x"]"#),
+        (.object([:]), "{}"),
+        (.array([]), "[]"),
+    ])
+    func encodesValuesLikeGo(value: FieldValue, json: String) {
+        #expect(encoder.encode(value: value) == json)
+    }
+
+    @Test func escapesHTMLOnlyWhenAsked() {
+        var e = encoder
+        e.escapeHTML = true
+        #expect(e.encode(value: .string("<a&b>")) == #""\u003ca\u0026b\u003e""#)
+    }
+
+    @Test func skipsNonFiniteDoubles() {
+        let ev = Event(timestamp: .zero, fields: ["a": .double(.nan), "b": .int(1), "c": .array([.double(.infinity), .int(2)])])
+        #expect(encoder.encode(ev).hasSuffix(#""b":1,"c":[2]}"#))
+    }
+
+    @Test func prettyIndentsWithTwoSpaces() {
+        var e = encoder
+        e.pretty = true
+        #expect(e.encode(value: .object(["a": .array([.int(1)]), "b": .object([:])])) == "{\n  \"a\": [\n    1\n  ],\n  \"b\": {}\n}")
+    }
+
+    @Test func microsecondPrecision() {
+        var e = encoder
+        e.fractionDigits = 6
+        #expect(e.encode(value: .timestamp(Timestamp(nanoseconds: 1_500_000_000_123_456_789))) == #""2017-07-14T02:40:00.123456Z""#)
+    }
+}
+
+@Suite struct FormatStringTests {
+    let event = Event(
+        timestamp: Timestamp(nanoseconds: 1_546_300_800_123_000_000),
+        metadata: ["topic": .string("meta")],
+        fields: ["fields": .object(["log_topic": .string("net")]), "n": .uint(7), "obj": .object(["a": .int(1)])])
+
+    @Test(arguments: [
+        ("plain", "plain"),
+        ("%{[fields.log_topic]}", "net"),
+        ("%{[fields][log_topic]}-x", "net-x"),
+        ("%{[missing]:dflt}", "dflt"),
+        ("%{[@metadata.topic]}", "meta"),
+        ("n=%{[n]}", "n=7"),
+        ("idx-%{+yyyy.MM.dd}", "idx-2019.01.01"),
+    ])
+    func renders(format: String, expected: String) throws {
+        #expect(try FormatString(format).render(event) == expected)
+    }
+
+    @Test func missingFieldWithoutFallbackIsAnError() throws {
+        let f = try FormatString("%{[nope]}")
+        #expect(throws: FormatString.EvaluationError.missingField("nope")) { try f.render(event) }
+        let g = try FormatString("%{[obj]}")
+        #expect(throws: FormatString.EvaluationError.missingField("obj")) { try g.render(event) }
+    }
+
+    @Test(arguments: ["%{[a]", "%{a}", "%{[]}", "%{[a]x}", "%{+}"])
+    func rejectsMalformedStrings(text: String) {
+        #expect(throws: FormatString.ParseError.self) { try FormatString(text) }
+    }
+
+    @Test func constantAndFieldsAreReported() throws {
+        #expect(try FormatString("abc").isConstant)
+        #expect(try FormatString("%{[a.b]}-%{[c]}").fields == ["a.b", "c"])
+    }
+}
