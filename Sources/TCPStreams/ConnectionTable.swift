@@ -1,0 +1,127 @@
+// The tracker's table of connections: slots reused through a free list, found by key, and kept on a
+// least-recently-active list so eviction and idle expiry cost O(1) per connection.
+//
+// Nothing here follows an RFC; the bounds (`ConnectionLimits.maxConnections`, `idleTimeout`) are the
+// observer's own, since a passive sensor cannot rely on connections ever closing cleanly (RFC 9293 §3.5
+// lets a half-open connection linger indefinitely).
+
+import NetModel
+
+/// One tracked connection: its two directions and its table bookkeeping.
+struct ConnectionSlot: Sendable {
+    /// The connection's identity and roles.
+    var info: ConnectionInfo
+    /// Bytes from client to server.
+    var client: StreamReassembler
+    /// Bytes from server to client.
+    var server: StreamReassembler
+    /// Capture time of the latest packet (never moves backwards).
+    var lastSeen: Timestamp
+    /// True while the handler wants chunks; false for declined or finished-with connections.
+    var delivering: Bool
+    /// True once either direction carried payload or a FIN: a later fresh SYN is then a new connection.
+    var carried = false
+    /// Neighbour toward the least recently active end of the activity list, or -1.
+    var older = -1
+    /// Neighbour toward the most recently active end, or -1.
+    var newer = -1
+
+    init(info: ConnectionInfo, limits: StreamLimits, lastSeen: Timestamp) {
+        self.info = info
+        self.client = StreamReassembler(limits: limits)
+        self.server = StreamReassembler(limits: limits)
+        self.lastSeen = lastSeen
+        self.delivering = true
+    }
+
+    /// Stops storing out-of-order bytes: with no storage, a hole is declared lost as soon as later data
+    /// arrives, so the lifecycle (FIN, RST) is still followed without copying anything.
+    mutating func stopDelivering() {
+        delivering = false
+        for direction in StreamDirection.allCases {
+            self[direction].discardBuffered()
+            self[direction].limits.maxBufferedBytes = 0
+            self[direction].limits.maxBufferedSegments = 0
+        }
+    }
+
+    /// The reassembler of `direction`.
+    subscript(direction: StreamDirection) -> StreamReassembler {
+        _read {
+            if direction == .clientToServer { yield client } else { yield server }
+        }
+        _modify {
+            if direction == .clientToServer { yield &client } else { yield &server }
+        }
+    }
+
+    /// Out-of-order bytes both directions hold.
+    var bufferedBytes: Int { client.bufferedBytes + server.bufferedBytes }
+}
+
+/// Connection slots with a key index, a free list and an activity-ordered list.
+struct ConnectionTable: Sendable {
+    /// Slots by number; a slot on the free list holds a released placeholder.
+    var slots: [ConnectionSlot] = []
+    /// Slot number of each tracked connection.
+    var index: [FlowKey: Int] = [:]
+    /// Slots ready for reuse.
+    var free: [Int] = []
+    /// The least recently active connection, or -1.
+    var oldest = -1
+    /// The most recently active connection, or -1.
+    var newest = -1
+
+    /// Connections tracked now.
+    var count: Int { index.count }
+
+    /// Adds a connection as the most recently active; returns its slot number.
+    mutating func insert(_ slot: ConnectionSlot) -> Int {
+        let number: Int
+        if let reused = free.popLast() {
+            number = reused
+            slots[number] = slot
+        } else {
+            number = slots.count
+            slots.append(slot)
+        }
+        index[slot.info.key] = number
+        link(number)
+        return number
+    }
+
+    /// Removes a connection and releases its storage.
+    mutating func remove(_ number: Int) {
+        unlink(number)
+        index[slots[number].info.key] = nil
+        slots[number].client = StreamReassembler()
+        slots[number].server = StreamReassembler()
+        free.append(number)
+    }
+
+    /// Marks a connection as the most recently active.
+    mutating func touch(_ number: Int, at time: Timestamp) {
+        if time > slots[number].lastSeen { slots[number].lastSeen = time }
+        guard number != newest else { return }
+        unlink(number)
+        link(number)
+    }
+
+    /// Appends a slot at the most recent end of the activity list.
+    private mutating func link(_ number: Int) {
+        slots[number].older = newest
+        slots[number].newer = -1
+        if newest >= 0 { slots[newest].newer = number } else { oldest = number }
+        newest = number
+    }
+
+    /// Takes a slot out of the activity list.
+    private mutating func unlink(_ number: Int) {
+        let older = slots[number].older
+        let newer = slots[number].newer
+        if older >= 0 { slots[older].newer = newer } else { oldest = newer }
+        if newer >= 0 { slots[newer].older = older } else { newest = older }
+        slots[number].older = -1
+        slots[number].newer = -1
+    }
+}
