@@ -47,7 +47,7 @@ let package = Package(
             swiftSettings: strict),
 
         // Configuration, publishing, wiring.
-        .target(name: "Config", dependencies: ["Yams", "NetModel"], swiftSettings: strict),
+        .target(name: "Config", dependencies: ["Yams", "NetModel", "Events"], swiftSettings: strict),
         .target(name: "Outputs", dependencies: ["Events"], swiftSettings: strict),
         .target(
             name: "Pipeline",
@@ -74,8 +74,8 @@ let package = Package(
         .testTarget(name: "TCPStreamsTests", dependencies: ["TCPStreams", "PacketDecoding", "NetModel"]),
         .testTarget(name: "FlowHashTests", dependencies: ["FlowHash", "NetModel"]),
         .testTarget(name: "EventsTests", dependencies: ["Events", "NetModel"]),
-        .testTarget(name: "FlowsTests", dependencies: ["Flows", "PacketDecoding", "Events", "NetModel"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "NetModel"]),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "FlowHash", "PacketDecoding", "Events", "NetModel"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "NetModel", "Events"]),
         .testTarget(name: "OutputsTests", dependencies: ["Outputs", "Events", "NetModel"]),
         .testTarget(
             name: "PipelineTests",

@@ -72,7 +72,9 @@ public struct FormatString: Sendable, Equatable, CustomStringConvertible {
                 throw ParseError(message: "unbalanced [ in format string \"\(text)\"")
             }
             let name = cursor[cursor.index(after: cursor.startIndex)..<end]
-            if name.isEmpty { throw ParseError(message: "empty field name in format string \"\(text)\"") }
+            if name.isEmpty || name.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
+                throw ParseError(message: "empty field name in format string \"\(text)\"")
+            }
             segments.append(String(name))
             cursor = cursor[cursor.index(after: end)...]
         }

@@ -105,9 +105,7 @@ enum PlanBuilder {
                         identity: identity, pretty: j.pretty || prettyOverride, escapeHTML: j.escapeHTML,
                         fractionDigits: digits))
             case .format(let f):
-                do { return .format(try Events.FormatString(f.text)) } catch {
-                    throw PlanError(message: "codec.format.string: \(error)")
-                }
+                return .format(f)
             }
         }
         switch settings.output {
