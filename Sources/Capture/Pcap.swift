@@ -17,6 +17,11 @@ import NetModel
 public final class PcapHandle: PacketSource {
     private var handle: OpaquePointer?
     private let nanoPrecision: Bool
+    /// For live handles: the descriptor to poll and how long `next()` waits before reporting `.timeout`.
+    /// libpcap's own read timeout does not fire on Linux (TPACKET_V3) while no packet at all arrives, so
+    /// live handles are non-blocking and `next()` polls with its own timeout.
+    private var pollDescriptor: Int32 = -1
+    private var pollTimeoutMilliseconds: Int32 = 0
     /// The DLT_ link-layer type of the packets.
     public let linkType: Int32
     /// True for a live device, false for a file.
@@ -74,6 +79,10 @@ public final class PcapHandle: PacketSource {
             throw CaptureError("cannot activate device \(options.device): \(detail)\(hint)")
         }
         let handle = PcapHandle(handle: h, isLive: true, name: options.device)
+        if pcap_setnonblock(h, 1, &errbuf) == 0 {
+            handle.pollDescriptor = pcap_get_selectable_fd(h)
+            handle.pollTimeoutMilliseconds = Int32(clamping: options.readTimeoutMilliseconds)
+        }
         if !options.bpfFilter.isEmpty {
             try handle.setFilter(options.bpfFilter)
         }
@@ -98,7 +107,11 @@ public final class PcapHandle: PacketSource {
         guard let h = handle else { return .endOfFile }
         var header: UnsafeMutablePointer<pcap_pkthdr>?
         var data: UnsafePointer<UInt8>?
-        let rc = pcap_next_ex(h, &header, &data)
+        var rc = pcap_next_ex(h, &header, &data)
+        if rc == 0 && pollDescriptor >= 0 {
+            var fds = pollfd(fd: pollDescriptor, events: Int16(POLLIN), revents: 0)
+            if poll(&fds, 1, pollTimeoutMilliseconds) > 0 { rc = pcap_next_ex(h, &header, &data) }
+        }
         switch rc {
         case 1:
             guard let header, let data else { return .timeout }

@@ -188,6 +188,7 @@ public final class Runner {
         var last: Timestamp? = nil
         var pacer = Pacer()
         var n = 0
+        if StopSignal.requested { return (nil, nil) }
         loop: while true {
             switch src.next() {
             case .packet(let frame):
@@ -197,7 +198,8 @@ public final class Runner {
                 path.process(frame, timestamp: ts)
                 last = ts
                 n &+= 1
-                if n & 1023 == 0, StopSignal.requested || publisher.outputClosed { break loop }
+                // A relaxed atomic load per packet is cheap; the output check takes a lock, so it is sampled.
+                if StopSignal.requested || (n & 1023 == 0 && publisher.outputClosed) { break loop }
             case .timeout:
                 continue
             case .endOfFile:

@@ -38,5 +38,12 @@ public enum StopSignal {
         action.sa_flags = 0  // no SA_RESTART: a sleeping replay wakes up with EINTR
         sigaction(SIGINT, &action, nil)
         sigaction(SIGTERM, &action, nil)
+        // A parent may start us with these signals blocked (some process launchers do); unblock them on
+        // this thread, which every thread started later inherits.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }
