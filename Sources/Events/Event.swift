@@ -7,7 +7,7 @@
 import NetModel
 
 /// One field value.
-public indirect enum FieldValue: Sendable, Equatable {
+public enum FieldValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -53,6 +53,22 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     public init(dictionaryLiteral elements: (String, FieldValue)...) {
         self.init()
         for (k, v) in elements { self[k] = v }
+    }
+
+    /// An empty object with room for `capacity` keys.
+    @inlinable
+    public init(capacity: Int) {
+        keys = []
+        values = []
+        keys.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+    }
+
+    /// Appends `key` without looking for an existing one: for builders that know their keys are distinct.
+    @inlinable
+    public mutating func append(_ key: String, _ value: FieldValue) {
+        keys.append(key)
+        values.append(value)
     }
 
     /// An object with `pairs` in the given order.

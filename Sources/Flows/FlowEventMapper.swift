@@ -14,76 +14,89 @@ import NetModel
 public struct FlowEventMapper: Sendable {
     let communityID: CommunityID
 
+    // Constant values shared by every event (copying them costs a retain, building them an allocation).
+    static let kind = FieldValue.string("event")
+    static let category = FieldValue.strings(["network"])
+    static let typeConnection = FieldValue.strings(["connection"])
+    static let typeEnd = FieldValue.strings(["connection", "end"])
+    static let action = FieldValue.string("network_flow")
+    static let dataset = FieldValue.string("flow")
+    static let flowType = FieldValue.string("flow")
+    static let ipv4 = FieldValue.string("ipv4")
+    static let ipv6 = FieldValue.string("ipv6")
+
     /// A mapper using Community ID `seed` (0 is what Packetbeat and Zeek use).
     public init(communityIDSeed: UInt16 = 0) {
         communityID = CommunityID(seed: communityIDSeed)
     }
 
-    func event(for r: inout FlowRecord, at time: Timestamp, final: Bool, reason: FlowEndReason?) -> Event {
+    /// The Packetbeat flow event for `report`.
+    public func event(for report: FlowReport) -> Event {
+        let r = report.record, time = report.time, final = report.final, reason = report.reason
         let src = r.sourceEndpoint, dst = r.destinationEndpoint
         let proto = r.key.ipProtocol
         let hasPorts = proto == IPProtocolNumber.tcp || proto == IPProtocolNumber.udp
-        if r.flowID == nil { r.flowID = PacketbeatFlowID.make(r) }
-        if r.communityID == nil {
-            let isICMP = proto == IPProtocolNumber.icmp || proto == IPProtocolNumber.icmpv6
-            r.communityID = communityID.hash(
-                src: src.ip, srcPort: isICMP ? UInt16(r.icmpType) : src.port,
-                dst: dst.ip, dstPort: isICMP ? UInt16(r.icmpCode) : dst.port, ipProtocol: proto)
-        }
+        let isICMP = proto == IPProtocolNumber.icmp || proto == IPProtocolNumber.icmpv6
+        // Recomputed per report rather than cached in the record, which stays free of references.
+        let community = communityID.hash(
+            src: src.ip, srcPort: isICMP ? UInt16(r.icmpType) : src.port,
+            dst: dst.ip, dstPort: isICMP ? UInt16(r.icmpCode) : dst.port, ipProtocol: proto)
 
-        var event = Fields()
-        event["kind"] = .string("event")
-        event["category"] = .strings(["network"])
-        event["type"] = .strings(final ? ["connection", "end"] : ["connection"])
-        event["action"] = .string("network_flow")
-        event["dataset"] = .string("flow")
-        event["start"] = .timestamp(r.created)
-        event["end"] = .timestamp(r.lastSeen)
-        event["duration"] = .int((r.lastSeen - r.created).nanoseconds)
+        var event = Fields(capacity: 8)
+        event.append("kind", FlowEventMapper.kind)
+        event.append("category", FlowEventMapper.category)
+        event.append("type", final ? FlowEventMapper.typeEnd : FlowEventMapper.typeConnection)
+        event.append("action", FlowEventMapper.action)
+        event.append("dataset", FlowEventMapper.dataset)
+        event.append("start", .timestamp(r.created))
+        event.append("end", .timestamp(r.lastSeen))
+        event.append("duration", .int((r.lastSeen - r.created).nanoseconds))
 
-        var flow = Fields()
-        flow["id"] = .string(r.flowID ?? "")
-        flow["final"] = .bool(final)
+        var flow = Fields(capacity: 5)
+        flow.append("id", .string(PacketbeatFlowID.make(r)))
+        flow.append("final", .bool(final))
         switch r.key.vlans.count {
         case 0: break
-        case 1: flow["vlan"] = .uint(UInt64(r.key.vlans.outer))
-        default: flow["vlan"] = .array([.uint(UInt64(r.key.vlans.outer)), .uint(UInt64(r.key.vlans.inner))])
+        case 1: flow.append("vlan", .uint(UInt64(r.key.vlans.outer)))
+        default: flow.append("vlan", .array([.uint(UInt64(r.key.vlans.outer)), .uint(UInt64(r.key.vlans.inner))]))
         }
-        if final, let reason { flow["end_reason"] = .string(reason.rawValue) }
-        if let response = r.firstResponsePayload { flow["ttfb"] = .int((response - r.created).nanoseconds) }
+        if final, let reason { flow.append("end_reason", .string(reason.rawValue)) }
+        if r.firstResponsePayload != .zero { flow.append("ttfb", .int((r.firstResponsePayload - r.created).nanoseconds)) }
 
-        var source = Fields()
-        source["ip"] = .string(src.ip.description)
-        if hasPorts { source["port"] = .uint(UInt64(src.port)) }
-        if r.hasMACs { source["mac"] = .string(r.sourceMAC.description) }
-        source["bytes"] = .uint(r.bytes.source)
-        source["packets"] = .uint(r.packets.source)
+        let srcIP = src.ip.description, dstIP = dst.ip.description
+        var source = Fields(capacity: 5)
+        source.append("ip", .string(srcIP))
+        if hasPorts { source.append("port", .uint(UInt64(src.port))) }
+        if r.hasMACs { source.append("mac", .string(r.sourceMAC.description)) }
+        source.append("bytes", .uint(r.bytes.source))
+        source.append("packets", .uint(r.packets.source))
 
-        var destination = Fields()
-        destination["ip"] = .string(dst.ip.description)
-        if hasPorts { destination["port"] = .uint(UInt64(dst.port)) }
-        if r.hasMACs { destination["mac"] = .string(r.destinationMAC.description) }
+        var destination = Fields(capacity: 5)
+        destination.append("ip", .string(dstIP))
+        if hasPorts { destination.append("port", .uint(UInt64(dst.port))) }
+        if r.hasMACs { destination.append("mac", .string(r.destinationMAC.description)) }
         if r.packets.destination > 0 {
-            destination["bytes"] = .uint(r.bytes.destination)
-            destination["packets"] = .uint(r.packets.destination)
+            destination.append("bytes", .uint(r.bytes.destination))
+            destination.append("packets", .uint(r.packets.destination))
         }
 
-        var network = Fields()
-        network["type"] = .string(src.ip.isV4 ? "ipv4" : "ipv6")
-        network["transport"] = .string(IPProtocolNumber.transportName(proto))
-        network["community_id"] = .string(r.communityID ?? "")
-        network["bytes"] = .uint(r.bytes.source &+ r.bytes.destination)
-        network["packets"] = .uint(r.packets.source &+ r.packets.destination)
+        var network = Fields(capacity: 5)
+        network.append("type", src.ip.isV4 ? FlowEventMapper.ipv4 : FlowEventMapper.ipv6)
+        network.append("transport", .string(IPProtocolNumber.transportName(proto)))
+        network.append("community_id", .string(community))
+        network.append("bytes", .uint(r.bytes.source &+ r.bytes.destination))
+        network.append("packets", .uint(r.packets.source &+ r.packets.destination))
 
-        var fields = Fields()
-        fields["type"] = .string("flow")
-        fields["event"] = .object(event)
-        fields["flow"] = .object(flow)
-        fields["source"] = .object(source)
-        fields["destination"] = .object(destination)
-        fields["network"] = .object(network)
-        let ips = src.ip == dst.ip ? [src.ip.description] : [src.ip.description, dst.ip.description]
-        fields["related"] = .object(["ip": .strings(ips)])
+        var fields = Fields(capacity: 7)
+        fields.append("type", FlowEventMapper.flowType)
+        fields.append("event", .object(event))
+        fields.append("flow", .object(flow))
+        fields.append("source", .object(source))
+        fields.append("destination", .object(destination))
+        fields.append("network", .object(network))
+        var related = Fields(capacity: 1)
+        related.append("ip", srcIP == dstIP ? .array([.string(srcIP)]) : .array([.string(srcIP), .string(dstIP)]))
+        fields.append("related", .object(related))
         return Event(timestamp: time, fields: fields)
     }
 }
@@ -100,60 +113,77 @@ enum PacketbeatFlowID {
     static let unset: UInt8 = 0xff
 
     static func make(_ r: FlowRecord) -> String {
+        // Header: flags (2, little-endian), 12 layer offsets, 3 counts; then the identifying bytes.
+        var out = [UInt8](repeating: unset, count: 17)
+        out.reserveCapacity(17 + 12 + 4 + 32 + 4)
         var flags: UInt16 = 0
-        // Offsets: eth, outer vlan, vlan, outer ipv4, ipv4, outer ipv6, ipv6, icmpv4, icmpv6, udp, tcp, conn id.
-        var offsets = [UInt8](repeating: unset, count: 12)
-        var body: [UInt8] = []
         var forward: Bool? = nil  // nil until a layer's two values differ
+        let base = 17
 
-        func pair(_ a: [UInt8], _ b: [UInt8]) {
-            if forward == nil, a != b { forward = a.lexicographicallyPrecedes(b) }
-            if forward == false { body += b + a } else { body += a + b }
+        func pair(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) {
+            if forward == nil, !a.elementsEqual(b) { forward = a.lexicographicallyPrecedes(b) }
+            if forward == false {
+                out.append(contentsOf: b)
+                out.append(contentsOf: a)
+            } else {
+                out.append(contentsOf: a)
+                out.append(contentsOf: b)
+            }
         }
+        func offset(_ i: Int) { out[2 + i] = UInt8(out.count - base) }
+
         let src = r.sourceEndpoint, dst = r.destinationEndpoint
         var cntEth: UInt8 = 0, cntVLAN: UInt8 = 0
         if r.hasMACs {
-            offsets[0] = UInt8(body.count)
-            pair(macBytes(r.sourceMAC), macBytes(r.destinationMAC))
+            offset(0)
+            var a = r.sourceMAC.value.bigEndian, b = r.destinationMAC.value.bigEndian
+            withUnsafeBytes(of: &a) { pa in withUnsafeBytes(of: &b) { pb in
+                pair(UnsafeRawBufferPointer(rebasing: pa[2..<8]), UnsafeRawBufferPointer(rebasing: pb[2..<8]))
+            } }
             flags |= ethFlow
             cntEth = 1
         }
         let vlans = r.key.vlans
         if vlans.count >= 1 {
-            offsets[2] = UInt8(body.count)
-            body += [UInt8(vlans.outer & 0xff), UInt8(vlans.outer >> 8)]
+            offset(2)
+            out += [UInt8(vlans.outer & 0xff), UInt8(vlans.outer >> 8)]
             flags |= vlanFlow
             cntVLAN = 1
             if vlans.count >= 2 {
-                offsets[1] = offsets[2]
-                offsets[2] = UInt8(body.count)
-                body += [UInt8(vlans.inner & 0xff), UInt8(vlans.inner >> 8)]
+                out[2 + 1] = out[2 + 2]
+                offset(2)
+                out += [UInt8(vlans.inner & 0xff), UInt8(vlans.inner >> 8)]
                 flags |= outerVLANFlow
                 cntVLAN = 2
             }
         }
-        offsets[src.ip.isV4 ? 4 : 6] = UInt8(body.count)
-        pair(src.ip.bytes, dst.ip.bytes)
+        offset(src.ip.isV4 ? 4 : 6)
+        var sa = (src.ip.high.bigEndian, src.ip.low.bigEndian), da = (dst.ip.high.bigEndian, dst.ip.low.bigEndian)
+        let range = src.ip.isV4 ? 12..<16 : 0..<16
+        withUnsafeBytes(of: &sa) { pa in withUnsafeBytes(of: &da) { pb in
+            pair(UnsafeRawBufferPointer(rebasing: pa[range]), UnsafeRawBufferPointer(rebasing: pb[range]))
+        } }
         flags |= src.ip.isV4 ? ipv4Flow : ipv6Flow
         switch r.key.ipProtocol {
         case IPProtocolNumber.icmp, IPProtocolNumber.icmpv6:
             let v4 = r.key.ipProtocol == IPProtocolNumber.icmp
-            offsets[v4 ? 7 : 8] = UInt8(body.count)
-            body += [UInt8(r.key.icmpID & 0xff), UInt8(r.key.icmpID >> 8)]
+            offset(v4 ? 7 : 8)
+            out += [UInt8(r.key.icmpID & 0xff), UInt8(r.key.icmpID >> 8)]
             flags |= v4 ? icmpv4Flow : icmpv6Flow
         case IPProtocolNumber.udp, IPProtocolNumber.tcp:
             let udp = r.key.ipProtocol == IPProtocolNumber.udp
-            offsets[udp ? 9 : 10] = UInt8(body.count)
-            pair([UInt8(src.port & 0xff), UInt8(src.port >> 8)], [UInt8(dst.port & 0xff), UInt8(dst.port >> 8)])
+            offset(udp ? 9 : 10)
+            var sp = src.port.littleEndian, dp = dst.port.littleEndian
+            withUnsafeBytes(of: &sp) { pa in withUnsafeBytes(of: &dp) { pb in pair(pa, pb) } }
             flags |= udp ? udpFlow : tcpFlow
         default:
             break
         }
-        let header: [UInt8] = [UInt8(flags & 0xff), UInt8(flags >> 8)] + offsets + [cntEth, cntVLAN, 1]
-        return Base64.encode(header + body, padding: false)
-    }
-
-    static func macBytes(_ m: MACAddress) -> [UInt8] {
-        (0..<6).map { UInt8(truncatingIfNeeded: m.value >> UInt64(40 - 8 * $0)) }
+        out[0] = UInt8(flags & 0xff)
+        out[1] = UInt8(flags >> 8)
+        out[14] = cntEth
+        out[15] = cntVLAN
+        out[16] = 1
+        return Base64.encode(out, padding: false)
     }
 }

@@ -30,6 +30,9 @@ public enum FlowLimits {
     /// Default cap on concurrently tracked flows. At roughly 250 bytes of state per flow this bounds the
     /// table near 250 MB, enough for a busy server's connection count; evictions are counted and reported.
     public static let defaultMaxFlows = 1_000_000
+    /// When the table is full, this fraction (1/N) of the flows, least recently active first, is evicted in
+    /// one pass: eviction costs O(1) amortized per new flow without a recency list updated per packet.
+    public static let evictionFraction = 16
     /// Periodic tick schedules start on a multiple of this (Packetbeat aligns its first tick to 10 s).
     public static let tickAlignment = TimeSpan.seconds(10)
     /// The shortest tick; Packetbeat rejects timeouts and periods below one second.
@@ -71,35 +74,63 @@ public struct FlowCounters: Sendable, Equatable {
 }
 
 /// The state of one bidirectional flow. "Source" is the side that sent the first packet seen.
+///
+/// Deliberately a trivial type (no references): records are copied and compared on the packet path, and
+/// a reference-counted field would add retain/release traffic to every packet.
 struct FlowRecord {
+    // Hot fields first: a packet of a known flow reads the key and updates the counters, and keeping them
+    // in the first two cache lines of the record matters more than anything else per packet.
     var key: FlowKey
-    /// Which canonical side of `key` is the source.
-    var sourceSide: FlowSide
-    var created: Timestamp
+    /// `FlowIndex.hash(key)`, kept so the index never rehashes.
+    var hash: UInt64
     var lastSeen: Timestamp
-    var hasMACs: Bool
-    /// MAC addresses oriented source → destination (from the first packet).
-    var sourceMAC: MACAddress
-    var destinationMAC: MACAddress
     var packets: (source: UInt64, destination: UInt64) = (0, 0)
     var bytes: (source: UInt64, destination: UInt64) = (0, 0)
-    /// First packet time carrying payload from the destination, for `flow.ttfb`.
-    var firstResponsePayload: Timestamp? = nil
+    /// Which canonical side of `key` is the source.
+    var sourceSide: FlowSide
     var finSeen = false
     var rstSeen = false
+    var hasMACs: Bool
     /// ICMP type and code of the first packet (for the Community ID of ICMP flows).
     var icmpType: UInt8 = 0
     var icmpCode: UInt8 = 0
-    /// Cached identifiers, computed at the first report.
-    var flowID: String? = nil
-    var communityID: String? = nil
-    /// Intrusive lists: least-recently-seen order (for timeouts and eviction) and creation order (reports).
-    var lruPrev: Int32 = -1
-    var lruNext: Int32 = -1
+    // Cold fields: read when reporting.
+    var created: Timestamp
+    /// First packet time carrying payload from the destination, for `flow.ttfb` (zero until seen).
+    var firstResponsePayload: Timestamp = .zero
+    /// MAC addresses oriented source → destination (from the first packet).
+    var sourceMAC: MACAddress
+    var destinationMAC: MACAddress
+    /// Creation-order list threaded through the records by slot (reports go out in creation order).
     var orderPrev: Int32 = -1
     var orderNext: Int32 = -1
-    var inUse = true
+
+    init(
+        key: FlowKey, hash: UInt64, sourceSide: FlowSide, created: Timestamp, lastSeen: Timestamp, hasMACs: Bool,
+        sourceMAC: MACAddress, destinationMAC: MACAddress
+    ) {
+        self.key = key
+        self.hash = hash
+        self.lastSeen = lastSeen
+        self.sourceSide = sourceSide
+        self.hasMACs = hasMACs
+        self.created = created
+        self.sourceMAC = sourceMAC
+        self.destinationMAC = destinationMAC
+    }
 
     var sourceEndpoint: Endpoint { key.endpoint(sourceSide) }
     var destinationEndpoint: Endpoint { key.endpoint(sourceSide.opposite) }
+}
+
+/// A snapshot of one flow at one report: what the publish path maps to a flow event. A trivial value
+/// (no references), so producing thousands at a period tick costs copies, not allocations.
+public struct FlowReport: Sendable {
+    let record: FlowRecord
+    /// When the report was made (the event's `@timestamp`).
+    public let time: Timestamp
+    /// True for the last report of the flow.
+    public let final: Bool
+    /// Why the flow ended, on final reports.
+    public let reason: FlowEndReason?
 }

@@ -1,14 +1,14 @@
-// Slot storage of the flow table: an array of records reused through a free list, a dictionary from key
-// to slot, and two intrusive doubly linked lists threaded through the records by index (least recently
-// seen, and creation order). Moving a flow to the recent end costs a few integer writes per packet.
+// Slot storage of the flow table: an array of trivial records reused through a free list, the
+// open-addressing `FlowIndex` from key to slot, and a creation-order list threaded through the records.
+// A packet of a known flow costs one index probe and one record update; nothing is allocated.
 
 import NetModel
 import PacketDecoding
 
 extension FlowTable {
-    mutating func insert(key: FlowKey, sender: FlowSide, packet: DecodedPacket) -> Int32 {
+    mutating func insert(key: FlowKey, hash: UInt64, sender: FlowSide, packet: DecodedPacket) -> Int32 {
         var record = FlowRecord(
-            key: key, sourceSide: sender, created: packet.timestamp, lastSeen: packet.timestamp,
+            key: key, hash: hash, sourceSide: sender, created: packet.timestamp, lastSeen: packet.timestamp,
             hasMACs: packet.hasSourceMAC && packet.hasDestinationMAC,
             sourceMAC: packet.srcMAC, destinationMAC: packet.dstMAC)
         if packet.transport == .icmpv4 || packet.transport == .icmpv6 {
@@ -23,11 +23,7 @@ extension FlowTable {
             slot = Int32(records.count)
             records.append(record)
         }
-        index[key] = slot
-        // Append to both lists.
-        records[Int(slot)].lruPrev = lruTail
-        if lruTail >= 0 { records[Int(lruTail)].lruNext = slot } else { lruHead = slot }
-        lruTail = slot
+        index.insert(slot: slot, hash: hash, records: records)
         records[Int(slot)].orderPrev = orderTail
         if orderTail >= 0 { records[Int(orderTail)].orderNext = slot } else { orderHead = slot }
         orderTail = slot
@@ -36,29 +32,13 @@ extension FlowTable {
     }
 
     mutating func remove(_ slot: Int32) {
-        let r = records[Int(slot)]
-        if r.lruPrev >= 0 { records[Int(r.lruPrev)].lruNext = r.lruNext } else { lruHead = r.lruNext }
-        if r.lruNext >= 0 { records[Int(r.lruNext)].lruPrev = r.lruPrev } else { lruTail = r.lruPrev }
-        if r.orderPrev >= 0 { records[Int(r.orderPrev)].orderNext = r.orderNext } else { orderHead = r.orderNext }
-        if r.orderNext >= 0 { records[Int(r.orderNext)].orderPrev = r.orderPrev } else { orderTail = r.orderPrev }
-        index[r.key] = nil
-        records[Int(slot)].inUse = false
-        records[Int(slot)].flowID = nil
-        records[Int(slot)].communityID = nil
+        let prev = records[Int(slot)].orderPrev, next = records[Int(slot)].orderNext
+        if prev >= 0 { records[Int(prev)].orderNext = next } else { orderHead = next }
+        if next >= 0 { records[Int(next)].orderPrev = prev } else { orderTail = prev }
+        index.remove(slot: slot, hash: records[Int(slot)].hash, records: records)
         freeSlots.append(slot)
+        if lastSlot == slot { lastSlot = -1 }
         counters.ended += 1
-    }
-
-    /// Moves `slot` to the most recently seen end of the LRU list.
-    mutating func touch(_ slot: Int32) {
-        guard lruTail != slot else { return }
-        let prev = records[Int(slot)].lruPrev, next = records[Int(slot)].lruNext
-        if prev >= 0 { records[Int(prev)].lruNext = next } else { lruHead = next }
-        if next >= 0 { records[Int(next)].lruPrev = prev }
-        records[Int(slot)].lruPrev = lruTail
-        records[Int(slot)].lruNext = -1
-        if lruTail >= 0 { records[Int(lruTail)].lruNext = slot }
-        lruTail = slot
     }
 
     mutating func update(_ slot: Int32, sender: FlowSide, packet: DecodedPacket) {
@@ -72,7 +52,7 @@ extension FlowTable {
         } else {
             records[i].packets.destination &+= frames
             records[i].bytes.destination &+= bytes
-            if records[i].firstResponsePayload == nil, packet.payload.count > 0,
+            if records[i].firstResponsePayload == .zero, packet.payload.count > 0,
                 packet.transport == .tcp || packet.transport == .udp
             {
                 records[i].firstResponsePayload = packet.timestamp
@@ -81,6 +61,26 @@ extension FlowTable {
         if packet.transport == .tcp {
             if packet.tcp.flags.contains(.rst) { records[i].rstSeen = true }
             if packet.tcp.flags.contains(.fin) { records[i].finSeen = true }
+        }
+    }
+
+    /// Makes room when the table is full: the least recently active `FlowLimits.evictionFraction` of the
+    /// flows (at least one) are reported final with reason `evicted` and removed, in one pass. Evicting in
+    /// batches keeps the cost per new flow constant without a recency list touched on every packet.
+    mutating func evict<Sink: FlowReportSink>(into sink: inout Sink) {
+        let n = max(1, index.count / FlowLimits.evictionFraction)
+        var candidates: [(lastSeen: Timestamp, slot: Int32)] = []
+        candidates.reserveCapacity(index.count)
+        var slot = orderHead
+        while slot >= 0 {
+            candidates.append((records[Int(slot)].lastSeen, slot))
+            slot = records[Int(slot)].orderNext
+        }
+        candidates.sort { $0.lastSeen != $1.lastSeen ? $0.lastSeen < $1.lastSeen : $0.slot < $1.slot }
+        for c in candidates.prefix(n) {
+            report(c.slot, at: clock, final: true, reason: .evicted, into: &sink)
+            remove(c.slot)
+            counters.evicted += 1
         }
     }
 }

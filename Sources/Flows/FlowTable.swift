@@ -11,6 +11,13 @@ import Events
 import NetModel
 import PacketDecoding
 
+/// Receives flow reports as the table produces them (a generic parameter, so no existential per report).
+/// `FlowEventMapper` turns a report into the event; the pipeline does that on its publish thread.
+public protocol FlowReportSink {
+    /// Takes one report.
+    mutating func flowReport(_ report: FlowReport)
+}
+
 /// Tracks flows and produces flow events. Owned by one packet-path thread; not thread-safe.
 public struct FlowTable {
     public let settings: FlowTableSettings
@@ -18,11 +25,11 @@ public struct FlowTable {
 
     var records: [FlowRecord] = []
     var freeSlots: [Int32] = []
-    var index: [FlowKey: Int32] = [:]
-    var lruHead: Int32 = -1
-    var lruTail: Int32 = -1
+    var index: FlowIndex
     var orderHead: Int32 = -1
     var orderTail: Int32 = -1
+    /// The flow of the previous packet: packets of one flow come in bursts, and a hit here skips the index.
+    var lastSlot: Int32 = -1
 
     let tick: TimeSpan
     let ticksTimeout: Int
@@ -34,12 +41,10 @@ public struct FlowTable {
     /// The latest capture time seen (packets can arrive slightly out of time order).
     public private(set) var clock: Timestamp = .zero
 
-    let mapper: FlowEventMapper
-
-    /// A table with `settings`; `mapper` builds the events.
-    public init(settings: FlowTableSettings, mapper: FlowEventMapper = FlowEventMapper()) {
+    /// A table with `settings`.
+    public init(settings: FlowTableSettings) {
         self.settings = settings
-        self.mapper = mapper
+        index = FlowIndex(capacity: min(settings.maxFlows, 65536))
         let timeout = max(settings.timeout.nanoseconds, FlowLimits.minimumTick.nanoseconds)
         if let period = settings.period, period.nanoseconds > 0 {
             let g = max(FlowTable.gcd(timeout, period.nanoseconds), FlowLimits.minimumTick.nanoseconds)
@@ -59,8 +64,8 @@ public struct FlowTable {
     public var count: Int { index.count }
 
     /// Accounts one decoded packet (running any ticks due before it first).
-    public mutating func account(_ packet: DecodedPacket, emit: (Event) -> Void) {
-        advance(to: packet.timestamp, emit: emit)
+    public mutating func account<Sink: FlowReportSink>(_ packet: DecodedPacket, into sink: inout Sink) {
+        advance(to: packet.timestamp, into: &sink)
         guard packet.network != .none else {
             counters.skipped += 1
             return
@@ -79,24 +84,22 @@ public struct FlowTable {
             src: packet.src, srcPort: srcPort, dst: packet.dst, dstPort: dstPort, ipProtocol: packet.ipProtocol,
             vlans: packet.vlans, icmpID: icmpID)
         let slot: Int32
-        if let found = index[key] {
+        let hash = FlowIndex.hash(key)
+        if lastSlot >= 0, records[Int(lastSlot)].hash == hash, records[Int(lastSlot)].key == key {
+            slot = lastSlot
+        } else if let found = index.find(key, hash: hash, in: records) {
             slot = found
-            touch(slot)
         } else {
-            if index.count >= settings.maxFlows, lruHead >= 0 {
-                let victim = lruHead
-                report(victim, at: clock, final: true, reason: .evicted, emit: emit)
-                remove(victim)
-                counters.evicted += 1
-            }
-            slot = insert(key: key, sender: sender, packet: packet)
+            if index.count >= settings.maxFlows { evict(into: &sink) }
+            slot = insert(key: key, hash: hash, sender: sender, packet: packet)
         }
         update(slot, sender: sender, packet: packet)
+        lastSlot = slot
         counters.packets += 1
     }
 
     /// Advances capture time to `now`, running every tick due (for live captures on quiet links too).
-    public mutating func advance(to now: Timestamp, emit: (Event) -> Void) {
+    public mutating func advance<Sink: FlowReportSink>(to now: Timestamp, into sink: inout Sink) {
         if now > clock { clock = now }
         guard var next = nextTick else {
             let align = FlowLimits.tickAlignment.nanoseconds
@@ -105,7 +108,7 @@ public struct FlowTable {
             return
         }
         while next <= clock {
-            if index.isEmpty {
+            if index.count == 0 {
                 // Nothing to report or expire: jump over idle stretches of the capture in one step.
                 let skipped = (clock.nanoseconds - next.nanoseconds) / tick.nanoseconds
                 next = next + TimeSpan(nanoseconds: skipped * tick.nanoseconds)
@@ -114,64 +117,48 @@ public struct FlowTable {
                 ticksToPeriod = ticksPeriod
                 break
             }
-            runTick(at: next, emit: emit)
+            runTick(at: next, into: &sink)
             next = next + tick
         }
         nextTick = next
     }
 
     /// Reports every flow as final (`end_of_capture`, or FIN/RST when seen) and empties the table.
-    public mutating func finish(at now: Timestamp, emit: (Event) -> Void) {
-        advance(to: now, emit: emit)
+    public mutating func finish<Sink: FlowReportSink>(at now: Timestamp, into sink: inout Sink) {
+        advance(to: now, into: &sink)
         var slot = orderHead
         while slot >= 0 {
             let next = records[Int(slot)].orderNext
-            report(slot, at: clock, final: true, reason: closingReason(slot, otherwise: .endOfCapture), emit: emit)
+            report(slot, at: clock, final: true, reason: closingReason(slot, otherwise: .endOfCapture), into: &sink)
             remove(slot)
             slot = next
         }
     }
 
-    mutating func runTick(at time: Timestamp, emit: (Event) -> Void) {
+    mutating func runTick<Sink: FlowReportSink>(at time: Timestamp, into sink: inout Sink) {
         ticksToTimeout -= 1
         ticksToPeriod -= 1
         let handleTimeout = ticksToTimeout == 0
         let handleReports = ticksPeriod > 0 && ticksToPeriod == 0
         if handleTimeout { ticksToTimeout = ticksTimeout }
         if ticksToPeriod <= 0 { ticksToPeriod = ticksPeriod }
-
-        if let active = settings.activeTimeout {
-            var slot = orderHead  // creation order is also age order
-            while slot >= 0 {
-                let r = records[Int(slot)]
-                guard time - r.created >= active else { break }
-                let next = r.orderNext
-                report(slot, at: time, final: true, reason: .activeTimeout, emit: emit)
+        let active = settings.activeTimeout
+        guard handleTimeout || handleReports || active != nil else { return }
+        // One pass in creation order, as Packetbeat walks its flow list.
+        var slot = orderHead
+        while slot >= 0 {
+            let next = records[Int(slot)].orderNext
+            let r = records[Int(slot)]
+            if let active, time - r.created >= active {
+                report(slot, at: time, final: true, reason: .activeTimeout, into: &sink)
                 remove(slot)
-                slot = next
-            }
-        }
-        if handleReports {
-            var slot = orderHead
-            while slot >= 0 {
-                let next = records[Int(slot)].orderNext
-                if handleTimeout && time - records[Int(slot)].lastSeen > settings.timeout {
-                    report(slot, at: time, final: true, reason: closingReason(slot, otherwise: .idleTimeout), emit: emit)
-                    remove(slot)
-                } else {
-                    report(slot, at: time, final: false, reason: nil, emit: emit)
-                }
-                slot = next
-            }
-        } else if handleTimeout {
-            // Least recently seen first: stop at the first flow still inside the timeout.
-            var slot = lruHead
-            while slot >= 0, time - records[Int(slot)].lastSeen > settings.timeout {
-                let next = records[Int(slot)].lruNext
-                report(slot, at: time, final: true, reason: closingReason(slot, otherwise: .idleTimeout), emit: emit)
+            } else if handleTimeout && time - r.lastSeen > settings.timeout {
+                report(slot, at: time, final: true, reason: closingReason(slot, otherwise: .idleTimeout), into: &sink)
                 remove(slot)
-                slot = next
+            } else if handleReports {
+                report(slot, at: time, final: false, reason: nil, into: &sink)
             }
+            slot = next
         }
     }
 
@@ -182,15 +169,49 @@ public struct FlowTable {
         return otherwise
     }
 
-    mutating func report(_ slot: Int32, at time: Timestamp, final: Bool, reason: FlowEndReason?, emit: (Event) -> Void) {
-        let event = mapper.event(for: &records[Int(slot)], at: time, final: final, reason: reason)
+    mutating func report<Sink: FlowReportSink>(
+        _ slot: Int32, at time: Timestamp, final: Bool, reason: FlowEndReason?, into sink: inout Sink
+    ) {
         counters.reports += 1
-        emit(event)
+        sink.flowReport(FlowReport(record: records[Int(slot)], time: time, final: final, reason: reason))
     }
 
     static func gcd(_ a: Int64, _ b: Int64) -> Int64 {
         var (x, y) = (a, b)
         while y != 0 { (x, y) = (y, x % y) }
         return x
+    }
+}
+
+/// Closure-based entry points receiving mapped events, for tests and simple callers.
+extension FlowTable {
+    struct ClosureSink: FlowReportSink {
+        let body: (Event) -> Void
+        let mapper = FlowEventMapper()
+        mutating func flowReport(_ report: FlowReport) { body(mapper.event(for: report)) }
+    }
+
+    /// `account(_:into:)` with a closure receiving the events.
+    public mutating func account(_ packet: DecodedPacket, emit: (Event) -> Void) {
+        withoutActuallyEscaping(emit) { body in
+            var sink = ClosureSink(body: body)
+            account(packet, into: &sink)
+        }
+    }
+
+    /// `advance(to:into:)` with a closure receiving the events.
+    public mutating func advance(to now: Timestamp, emit: (Event) -> Void) {
+        withoutActuallyEscaping(emit) { body in
+            var sink = ClosureSink(body: body)
+            advance(to: now, into: &sink)
+        }
+    }
+
+    /// `finish(at:into:)` with a closure receiving the events.
+    public mutating func finish(at now: Timestamp, emit: (Event) -> Void) {
+        withoutActuallyEscaping(emit) { body in
+            var sink = ClosureSink(body: body)
+            finish(at: now, into: &sink)
+        }
     }
 }

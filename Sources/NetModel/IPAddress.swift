@@ -76,8 +76,29 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
     /// Dotted quad for IPv4; RFC 5952 canonical text for IPv6 (lower case, longest zero run compressed).
     public var description: String {
         if isV4 {
+            // Built byte by byte: this runs for every address of every event.
             let v = v4Value
-            return "\(v >> 24).\(v >> 16 & 0xff).\(v >> 8 & 0xff).\(v & 0xff)"
+            return String(unsafeUninitializedCapacity: 15) { buf in
+                var n = 0
+                for shift in stride(from: UInt32(24), through: 0, by: -8) {
+                    if n > 0 {
+                        buf[n] = UInt8(ascii: ".")
+                        n += 1
+                    }
+                    let octet = (v >> shift) & 0xff
+                    if octet >= 100 {
+                        buf[n] = UInt8(ascii: "0") + UInt8(octet / 100)
+                        n += 1
+                    }
+                    if octet >= 10 {
+                        buf[n] = UInt8(ascii: "0") + UInt8(octet / 10 % 10)
+                        n += 1
+                    }
+                    buf[n] = UInt8(ascii: "0") + UInt8(octet % 10)
+                    n += 1
+                }
+                return n
+            }
         }
         var groups = [UInt16](repeating: 0, count: 8)
         for i in 0..<4 {

@@ -6,17 +6,21 @@
 // it (live capture, where stalling the capture loop would only move the loss into the kernel).
 
 import Events
+import Flows
 import Foundation
 
-/// Events travelling together, each tagged with the index of the client (flows, a protocol) that made it.
+/// Events travelling together, each tagged with the index of the client (a protocol) that made it, plus
+/// flow reports, which the publish thread maps to flow events (so period ticks, which report every live
+/// flow at once, cost the packet thread copies rather than event building).
 public struct EventBatch: Sendable {
     public var events: [Event] = []
     public var clients: [UInt8] = []
+    public var flowReports: [FlowReport] = []
 
     public init() {}
 
-    /// Number of events.
-    public var count: Int { events.count }
+    /// Number of events and reports.
+    public var count: Int { events.count + flowReports.count }
 
     /// Appends an event from `client`.
     public mutating func append(_ event: Event, client: UInt8) {

@@ -1,6 +1,7 @@
 // The packet path of one worker: captured frame → decoder → flow table (→ TCP streams and dissectors in
-// later issues) → events, batched for the publish path. Synchronous, single-threaded, no locks; counters
-// are plain integers read after the loop or per batch.
+// later issues) → events, batched for the publish path. Synchronous, single-threaded, no locks, and a
+// value type held in a local variable by the runner, so no access on it needs a dynamic exclusivity
+// check; counters are plain integers read after the loop.
 
 import Capture
 import Events
@@ -20,24 +21,58 @@ public struct PacketPathCounters: Sendable, Equatable {
     public var eventsDropped = 0
 }
 
-/// One worker's packet path.
-public final class PacketPath {
+/// Collects events into batches and hands full batches to the queue.
+public struct EventBatcher: FlowReportSink {
+    /// Hand a batch over once it holds this many events; Beats' flows worker batches 1024.
+    public static let batchSize = 1024
     /// Index of flow events in `PublishSettings.clients`.
     public static let flowsClient: UInt8 = 0
-    /// Hand a batch to the queue once it holds this many events; Beats' flows worker batches 1024.
-    static let batchSize = 1024
+
+    var batch = EventBatch()
+    let queue: BatchQueue
+    /// Live capture drops batches when the queue is full; replay blocks (as Packetbeat does).
+    let blockWhenFull: Bool
+    var produced = 0
+    var dropped = 0
+
+    init(queue: BatchQueue, blockWhenFull: Bool) {
+        self.queue = queue
+        self.blockWhenFull = blockWhenFull
+    }
+
+    public mutating func flowReport(_ report: FlowReport) {
+        batch.flowReports.append(report)
+        produced &+= 1
+        if batch.count >= EventBatcher.batchSize { handOver() }
+    }
+
+    mutating func emit(_ event: Event, client: UInt8) {
+        batch.append(event, client: client)
+        produced &+= 1
+        if batch.count >= EventBatcher.batchSize { handOver() }
+    }
+
+    /// Hands the current batch to the queue.
+    mutating func handOver() {
+        guard batch.count > 0 else { return }
+        let n = batch.count
+        if !queue.put(batch, block: blockWhenFull) { dropped &+= n }
+        batch = EventBatch()
+    }
+}
+
+/// One worker's packet path.
+public struct PacketPath {
     /// How often (capture time) stale IP fragments are swept; the fragment timeout itself is 30 s.
     static let sweepInterval = TimeSpan.seconds(1)
 
     var decoder: PacketDecoder
     var flows: FlowTable?
     var packet = DecodedPacket()
-    var batch = EventBatch()
+    var batcher: EventBatcher
     var lastSweep = Timestamp.zero
-    let queue: BatchQueue
-    /// Live capture drops batches when the queue is full; replay blocks (as Packetbeat does).
-    let blockWhenFull: Bool
-    public private(set) var counters = PacketPathCounters()
+    var packets = 0
+    var bytes = 0
 
     /// A path decoding `linkType`, tracking flows when `flowSettings` is given.
     public init(
@@ -46,8 +81,12 @@ public final class PacketPath {
     ) {
         decoder = PacketDecoder(linkType: LinkType(rawValue: linkType), limits: decoderLimits)
         flows = flowSettings.map { FlowTable(settings: $0) }
-        self.queue = queue
-        self.blockWhenFull = blockWhenFull
+        batcher = EventBatcher(queue: queue, blockWhenFull: blockWhenFull)
+    }
+
+    /// The path's own counters.
+    public var counters: PacketPathCounters {
+        PacketPathCounters(packets: packets, bytes: bytes, events: batcher.produced, eventsDropped: batcher.dropped)
     }
 
     /// The decoder's counters.
@@ -57,52 +96,34 @@ public final class PacketPath {
     public var flowCounters: FlowCounters { flows?.counters ?? FlowCounters() }
 
     /// Processes one frame captured at `timestamp` (which may be shifted for looped replays).
-    public func process(_ frame: CapturedPacket, timestamp: Timestamp) {
-        counters.packets &+= 1
-        counters.bytes &+= frame.wireLength
+    public mutating func process(_ frame: CapturedPacket, timestamp: Timestamp) {
+        packets &+= 1
+        bytes &+= frame.wireLength
         if timestamp - lastSweep > PacketPath.sweepInterval {
             lastSweep = timestamp
             decoder.expireFragments(now: timestamp)
         }
         let status = decoder.decode(frame.data, wireLength: frame.wireLength, timestamp: timestamp, into: &packet)
-        guard case .decoded = status else {
-            if flows != nil {
-                flows!.advance(to: timestamp) { event in emit(event, client: PacketPath.flowsClient) }
-            }
-            return
+        guard flows != nil else { return }
+        if case .decoded = status {
+            flows!.account(packet, into: &batcher)
+        } else {
+            flows!.advance(to: timestamp, into: &batcher)
         }
-        if flows != nil {
-            flows!.account(packet) { event in emit(event, client: PacketPath.flowsClient) }
-        }
-        if batch.count >= PacketPath.batchSize { handOver() }
     }
 
     /// Runs timers up to `now` (live capture on a quiet link, or fragments expiring).
-    public func advance(to now: Timestamp) {
+    public mutating func advance(to now: Timestamp) {
         decoder.expireFragments(now: now)
-        if flows != nil {
-            flows!.advance(to: now) { event in emit(event, client: PacketPath.flowsClient) }
-        }
+        if flows != nil { flows!.advance(to: now, into: &batcher) }
     }
 
     /// Flushes everything pending at the end of the capture: final flow reports, then the last batch.
-    public func finish(at now: Timestamp) {
-        if flows != nil {
-            flows!.finish(at: now) { event in emit(event, client: PacketPath.flowsClient) }
-        }
-        handOver()
+    public mutating func finish(at now: Timestamp) {
+        if flows != nil { flows!.finish(at: now, into: &batcher) }
+        batcher.handOver()
     }
 
-    /// Hands the current batch to the queue (also called on read timeouts so events don't linger).
-    public func handOver() {
-        guard batch.count > 0 else { return }
-        let n = batch.count
-        if !queue.put(batch, block: blockWhenFull) { counters.eventsDropped &+= n }
-        batch = EventBatch()
-    }
-
-    func emit(_ event: Event, client: UInt8) {
-        batch.append(event, client: client)
-        counters.events &+= 1
-    }
+    /// Hands the current batch to the queue (on read timeouts, so events don't linger).
+    public mutating func handOver() { batcher.handOver() }
 }

@@ -7,6 +7,7 @@
 // Processor chains (issue 4) slot in before and after the builtins.
 
 import Events
+import Flows
 import Foundation
 import Logging
 import Outputs
@@ -37,11 +38,14 @@ public struct PublishSettings: Sendable {
     public var global: ClientProcessing
     /// `agent.*`, `ecs.version`, `host.name`, added where absent.
     public var builtins: Fields
+    /// Maps flow reports to flow events.
+    public var flowMapper: FlowEventMapper
 
-    public init(clients: [ClientProcessing], global: ClientProcessing, builtins: Fields) {
+    public init(clients: [ClientProcessing], global: ClientProcessing, builtins: Fields, flowMapper: FlowEventMapper = FlowEventMapper()) {
         self.clients = clients
         self.global = global
         self.builtins = builtins
+        self.flowMapper = flowMapper
     }
 }
 
@@ -121,6 +125,16 @@ public final class Publisher: @unchecked Sendable {
             let client = Int(batch.clients[i])
             let processing = client < settings.clients.count ? settings.clients[client] : ClientProcessing()
             apply(processing, to: &events[i])
+        }
+        if !batch.flowReports.isEmpty {
+            let flows = Int(EventBatcher.flowsClient)
+            let processing = flows < settings.clients.count ? settings.clients[flows] : ClientProcessing()
+            events.reserveCapacity(events.count + batch.flowReports.count)
+            for report in batch.flowReports {
+                var event = settings.flowMapper.event(for: report)
+                apply(processing, to: &event)
+                events.append(event)
+            }
         }
         lock.lock()
         _counters.received += events.count

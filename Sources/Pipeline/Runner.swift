@@ -117,14 +117,11 @@ public final class Runner {
             var loopIndex = 0
             var shift: Int64 = 0
             var source: PcapHandle? = firstSource
+            var p = PacketPath(
+                linkType: firstSource.linkType, decoderLimits: plan.decoderLimits, flowSettings: plan.flows,
+                queue: queue, blockWhenFull: true)
             while let src = source {
-                let p =
-                    path
-                    ?? PacketPath(
-                        linkType: src.linkType, decoderLimits: plan.decoderLimits, flowSettings: plan.flows,
-                        queue: queue, blockWhenFull: true)
-                path = p
-                let (first, last) = replay(src, into: p, shift: shift, topspeed: topspeed, publisher: publisher)
+                let (first, last) = replay(src, into: &p, shift: shift, topspeed: topspeed, publisher: publisher)
                 src.close()
                 if let last { lastTime = max(lastTime, last) }
                 loopIndex += 1
@@ -134,17 +131,18 @@ public final class Runner {
                 if let first, let last { shift += (last - first).nanoseconds + 1_000_000 } else { break }
                 source = try openSource(loopIndex: loopIndex)
             }
+            path = p
         case .live:
-            let p = PacketPath(
+            var p = PacketPath(
                 linkType: firstSource.linkType, decoderLimits: plan.decoderLimits, flowSettings: plan.flows,
                 queue: queue, blockWhenFull: false)
+            lastTime = capture(firstSource, into: &p, publisher: publisher)
             path = p
-            lastTime = capture(firstSource, into: p, publisher: publisher)
             summary.capture = firstSource.stats()
             firstSource.close()
         }
 
-        if let p = path {
+        if var p = path {
             p.finish(at: lastTime)
             summary.packets = p.counters.packets
             summary.bytes = p.counters.bytes
@@ -181,7 +179,7 @@ public final class Runner {
     }
 
     /// Replays one pass of a file; returns the first and last (shifted) timestamps seen.
-    func replay(_ src: PcapHandle, into path: PacketPath, shift: Int64, topspeed: Bool, publisher: Publisher)
+    func replay(_ src: PcapHandle, into path: inout PacketPath, shift: Int64, topspeed: Bool, publisher: Publisher)
         -> (Timestamp?, Timestamp?)
     {
         var first: Timestamp? = nil
@@ -213,7 +211,7 @@ public final class Runner {
     }
 
     /// Captures live until a signal or a closed output; returns the last capture time.
-    func capture(_ src: PcapHandle, into path: PacketPath, publisher: Publisher) -> Timestamp {
+    func capture(_ src: PcapHandle, into path: inout PacketPath, publisher: Publisher) -> Timestamp {
         var last = Timestamp.zero
         var lastHandOver = ProcessInfo.processInfo.systemUptime
         while !StopSignal.requested && !publisher.outputClosed {

@@ -244,8 +244,8 @@ struct FlowHarness {
         let mac1 = MACAddress(0x0102_0304_0506), mac2 = MACAddress(0x0605_0403_0201)
         var r = FlowRecord(
             key: FlowKey.make(src: IPAddress("128.0.1.2")!, srcPort: 1, dst: IPAddress("127.0.0.1")!, dstPort: 2, ipProtocol: 6).key,
-            sourceSide: .high, created: .zero, lastSeen: .zero, hasMACs: true, sourceMAC: mac1, destinationMAC: mac2)
-        r.sourceSide = r.key.lowIP == IPAddress("128.0.1.2")! ? .low : .high
+            hash: 0, sourceSide: .high, created: .zero, lastSeen: .zero, hasMACs: true, sourceMAC: mac1, destinationMAC: mac2)
+        r.sourceSide = r.key.lowIP == IPAddress("128.0.1.2")! ? FlowSide.low : FlowSide.high
         var expected: [UInt8] = [0x11, 0x04, 0, 0xff, 0xff, 0xff, 12, 0xff, 0xff, 0xff, 0xff, 0xff, 20, 0xff, 1, 0, 1]
         expected += [1, 2, 3, 4, 5, 6, 6, 5, 4, 3, 2, 1]  // source MAC first: it orders lower
         expected += [128, 0, 1, 2, 127, 0, 0, 1]  // then the addresses in the same (source-first) order
