@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "Capture", "PacketDecoding", "TCPStreams", "Flows", "Events", "Outputs", "NetModel",
+                "Capture", "PacketDecoding", "TCPStreams", "Flows", "Events", "Outputs", "Config", "NetModel",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "OutputsTests", dependencies: ["Outputs", "Events", "NetModel"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Config", "Capture", "Events", "Outputs", "NetModel"]),
+            dependencies: ["Pipeline", "Config", "Capture", "Events", "Outputs", "NetModel", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CLITests", dependencies: []),
     ]
 )

@@ -70,11 +70,14 @@ public struct LiveCaptureOptions: Sendable, Equatable {
     public var readTimeoutMilliseconds: Int
     /// BPF filter expression; empty captures everything.
     public var bpfFilter: String
+    /// Capture only packets the host receives (`ignore_outgoing`, as Packetbeat sets the pcap direction).
+    public var inboundOnly: Bool
 
     public init(
         device: String, snaplen: Int = 65535, bufferSizeBytes: Int = 0, promiscuous: Bool = true,
-        readTimeoutMilliseconds: Int = 200, bpfFilter: String = ""
+        readTimeoutMilliseconds: Int = 200, bpfFilter: String = "", inboundOnly: Bool = false
     ) {
+        self.inboundOnly = inboundOnly
         self.device = device
         self.snaplen = snaplen
         self.bufferSizeBytes = bufferSizeBytes

@@ -93,6 +93,10 @@ public final class PcapHandle: PacketSource {
             handle.pollDescriptor = pcap_get_selectable_fd(h)
             handle.pollTimeoutMilliseconds = Int32(clamping: options.readTimeoutMilliseconds)
         }
+        if options.inboundOnly && pcap_setdirection(h, PCAP_D_IN) != 0 {
+            throw CaptureError(
+                "cannot capture inbound packets only (ignore_outgoing) on \(options.device): \(String(cString: pcap_geterr(h)))")
+        }
         if !options.bpfFilter.isEmpty {
             try handle.setFilter(options.bpfFilter)
         }

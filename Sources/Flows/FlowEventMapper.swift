@@ -84,8 +84,8 @@ public struct FlowEventMapper: Sendable {
         network.append("type", src.ip.isV4 ? FlowEventMapper.ipv4 : FlowEventMapper.ipv6)
         network.append("transport", .string(IPProtocolNumber.transportName(proto)))
         network.append("community_id", .string(community))
-        network.append("bytes", .uint(r.bytes.source &+ r.bytes.destination))
-        network.append("packets", .uint(r.packets.source &+ r.packets.destination))
+        network.append("bytes", .uint(report.networkBytes))
+        network.append("packets", .uint(report.networkPackets))
 
         var fields = Fields(capacity: 7)
         fields.append("type", FlowEventMapper.flowType)

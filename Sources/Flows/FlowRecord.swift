@@ -12,12 +12,18 @@ public struct FlowTableSettings: Sendable, Equatable {
     public var activeTimeout: TimeSpan?
     /// The most flows tracked at once; beyond it the least recently active flow is evicted.
     public var maxFlows: Int
+    /// `enable_delta_flow_reports`: `network.bytes` and `network.packets` count only what happened since the
+    /// flow's previous report (the per-side counters stay cumulative, as in Packetbeat).
+    public var deltaReports: Bool
 
     /// Packetbeat's defaults: timeout 30 s, period 10 s, no active timeout, and our cap.
     public static let standard = FlowTableSettings(
         timeout: .seconds(30), period: .seconds(10), activeTimeout: nil, maxFlows: FlowLimits.defaultMaxFlows)
 
-    public init(timeout: TimeSpan, period: TimeSpan?, activeTimeout: TimeSpan? = nil, maxFlows: Int) {
+    public init(
+        timeout: TimeSpan, period: TimeSpan?, activeTimeout: TimeSpan? = nil, maxFlows: Int, deltaReports: Bool = false
+    ) {
+        self.deltaReports = deltaReports
         self.timeout = timeout
         self.period = period
         self.activeTimeout = activeTimeout
@@ -101,6 +107,9 @@ struct FlowRecord {
     /// MAC addresses oriented source → destination (from the first packet).
     var sourceMAC: MACAddress
     var destinationMAC: MACAddress
+    /// Totals at the previous report, for delta reports.
+    var reportedBytes: UInt64 = 0
+    var reportedPackets: UInt64 = 0
     /// Creation-order list threaded through the records by slot (reports go out in creation order).
     var orderPrev: Int32 = -1
     var orderNext: Int32 = -1
@@ -133,4 +142,7 @@ public struct FlowReport: Sendable {
     public let final: Bool
     /// Why the flow ended, on final reports.
     public let reason: FlowEndReason?
+    /// `network.bytes` and `network.packets`: totals, or deltas since the previous report.
+    public let networkBytes: UInt64
+    public let networkPackets: UInt64
 }

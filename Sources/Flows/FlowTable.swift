@@ -173,7 +173,17 @@ public struct FlowTable {
         _ slot: Int32, at time: Timestamp, final: Bool, reason: FlowEndReason?, into sink: inout Sink
     ) {
         counters.reports += 1
-        sink.flowReport(FlowReport(record: records[Int(slot)], time: time, final: final, reason: reason))
+        let r = records[Int(slot)]
+        var bytes = r.bytes.source &+ r.bytes.destination
+        var packets = r.packets.source &+ r.packets.destination
+        if settings.deltaReports {
+            records[Int(slot)].reportedBytes = bytes
+            records[Int(slot)].reportedPackets = packets
+            bytes &-= r.reportedBytes
+            packets &-= r.reportedPackets
+        }
+        sink.flowReport(
+            FlowReport(record: r, time: time, final: final, reason: reason, networkBytes: bytes, networkPackets: packets))
     }
 
     static func gcd(_ a: Int64, _ b: Int64) -> Int64 {

@@ -120,42 +120,51 @@ public final class FileOutput: Output {
         return index == 0 ? base + ".ndjson" : base + "-\(index).ndjson"
     }
 
-    /// Existing files of this output (any day), oldest first by modification time then name.
-    func existingFiles() -> [String] {
+    /// Existing files of this output (any day), oldest first: by day, then by rotation index.
+    func existingFiles() -> [(day: String, index: Int, path: String)] {
         guard let dir = opendir(options.directory) else { return [] }
         defer { closedir(dir) }
-        var names: [(String, Int)] = []
+        var found: [(day: String, index: Int, path: String)] = []
         let prefix = options.filename + "-"
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
             }
             guard name.hasPrefix(prefix), name.hasSuffix(".ndjson") else { continue }
-            var st = stat()
-            let full = "\(options.directory)/\(name)"
-            guard stat(full, &st) == 0 else { continue }
-            names.append((full, Int(st.st_mtim.tv_sec) * 1_000_000_000 + Int(st.st_mtim.tv_nsec)))
+            // <filename>-<YYYYMMDD>.ndjson or <filename>-<YYYYMMDD>-<N>.ndjson
+            let stem = name.dropFirst(prefix.count).dropLast(".ndjson".count)
+            let parts = stem.split(separator: "-", maxSplits: 1)
+            guard let day = parts.first, day.count == 8, day.allSatisfy(\.isNumber) else { continue }
+            var index = 0
+            if parts.count == 2 {
+                guard let n = Int(parts[1]), n > 0 else { continue }
+                index = n
+            }
+            found.append((String(day), index, "\(options.directory)/\(name)"))
         }
-        return names.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.map(\.0)
+        return found.sorted { $0.day != $1.day ? $0.day < $1.day : $0.index < $1.index }
+    }
+
+    /// The index after the newest file of today, or 0 when today has none.
+    func nextIndex() -> Int {
+        let today = dayStamp
+        return existingFiles().filter { $0.day == today }.map { $0.index + 1 }.max() ?? 0
     }
 
     func openInitial() throws(OutputError) {
         try makeDirectory(options.directory)
-        var index = 0
-        while access(path(index: index), F_OK) == 0 { index += 1 }
-        if !options.rotateOnStartup, index > 0 {
-            try open(path(index: index - 1), append: true)
+        let next = nextIndex()
+        if !options.rotateOnStartup, next > 0 {
+            try open(path(index: next - 1), append: true)
         } else {
-            try open(path(index: index), append: false)
+            try open(path(index: next), append: false)
         }
         try purge()
     }
 
     func rotate() throws(OutputError) {
         try close()
-        var index = 0
-        while access(path(index: index), F_OK) == 0 { index += 1 }
-        try open(path(index: index), append: false)
+        try open(path(index: nextIndex()), append: false)
         try purge()
     }
 
@@ -174,8 +183,8 @@ public final class FileOutput: Output {
     func purge() throws(OutputError) {
         let files = existingFiles()
         guard files.count > options.numberOfFiles else { return }
-        for old in files.prefix(files.count - options.numberOfFiles) where old != currentPath {
-            unlink(old)
+        for old in files.prefix(files.count - options.numberOfFiles) where old.path != currentPath {
+            unlink(old.path)
         }
     }
 

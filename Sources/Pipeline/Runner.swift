@@ -28,6 +28,8 @@ public struct RunPlan: Sendable {
     public var publish: PublishSettings
     /// `packetbeat.shutdown_timeout` in seconds: how long failed writes are retried while stopping.
     public var shutdownTimeout: Double
+    /// Settings this build accepts but does not act on yet, explained for the log (never silent).
+    public var warnings: [String] = []
 
     public init(
         source: Source, flows: FlowTableSettings?, decoderLimits: DecoderLimits = .standard, queueCapacity: Int,

@@ -137,6 +137,7 @@ struct Run: ParsableCommand {
             FileHandle.standardError.write(Data("Exiting: \(error.message)\n".utf8))
             throw ExitCode(1)
         }
+        for note in plan.warnings { logger.warning("\(note)") }
         let runner = Runner(plan: plan, output: output, logger: logger)
         let summary: RunSummary
         do {
@@ -218,16 +219,7 @@ struct VersionCommand: ParsableCommand {
     }
 }
 
-/// Version strings.
-enum WirebeatVersion {
-    /// wirebeat's own version.
-    static let wirebeat = "0.1.0"
-    /// The Packetbeat release whose event format and configuration wirebeat reproduces; published as
-    /// `@metadata.version` and `agent.version`, which consumers route on.
-    static let beatCompatibility = "8.17.0"
-    /// The ECS version of the events (what Packetbeat 8.x writes).
-    static let ecs = "8.0.0"
-
+extension WirebeatVersion {
     static var summary: String {
         #if arch(x86_64)
             let arch = "amd64"

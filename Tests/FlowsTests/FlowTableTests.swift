@@ -121,6 +121,20 @@ struct FlowHarness {
         #expect(h.events.count == 3)
     }
 
+    @Test func deltaReportsCountNetworkTotalsSinceThePreviousReport() {
+        var h = FlowHarness(FlowTableSettings(timeout: .seconds(30), period: .seconds(10), maxFlows: 10, deltaReports: true))
+        h.feed(FlowHarness.packet(at: 1, src: "10.0.0.2", sport: 1, dst: "10.0.0.1", dport: 2, length: 100))
+        h.feed(FlowHarness.packet(at: 2, src: "10.0.0.1", sport: 2, dst: "10.0.0.2", dport: 1, length: 50))
+        h.advance(20)
+        h.feed(FlowHarness.packet(at: 21, src: "10.0.0.2", sport: 1, dst: "10.0.0.1", dport: 2, length: 70))
+        h.advance(30)
+        h.finish(31)
+        #expect(h.values("network.bytes") == [.uint(150), .uint(70), .uint(0)])
+        #expect(h.values("network.packets") == [.uint(2), .uint(1), .uint(0)])
+        // Per-side counters stay cumulative.
+        #expect(h.events.last?.value(at: "source.bytes") == .uint(170))
+    }
+
     @Test func aFlowInsideTheTimeoutSurvivesATimeoutTick() {
         var h = FlowHarness(settings)
         h.feed(FlowHarness.packet(at: 1, src: "10.0.0.2", sport: 1, dst: "10.0.0.1", dport: 2))

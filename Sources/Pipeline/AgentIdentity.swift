@@ -4,13 +4,15 @@
 
 import Foundation
 
-struct AgentIdentity {
-    let id: String
-    let ephemeralID: String
+public struct AgentIdentity: Sendable {
+    /// `agent.id`, persistent.
+    public let id: String
+    /// `agent.ephemeral_id`, new per process.
+    public let ephemeralID: String
 
     /// Reads or creates `meta.json` under `dataPath`. When the directory cannot be written, the identity
     /// is kept for this process only (and a later run will mint another).
-    static func load(dataPath: String) -> AgentIdentity {
+    public static func load(dataPath: String) -> AgentIdentity {
         let ephemeral = UUID().uuidString.lowercased()
         let file = URL(fileURLWithPath: dataPath).appendingPathComponent("meta.json")
         if let data = try? Data(contentsOf: file),
@@ -32,7 +34,7 @@ struct AgentIdentity {
     }
 
     /// The machine's host name.
-    static func hostname() -> String {
+    public static func hostname() -> String {
         var buf = [CChar](repeating: 0, count: 256)
         guard gethostname(&buf, buf.count) == 0 else { return "localhost" }
         return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

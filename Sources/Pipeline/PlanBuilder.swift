@@ -9,16 +9,28 @@ import Foundation
 import Logging
 import NetModel
 import Outputs
-import Pipeline
 
 /// A setting combination that cannot run, reported as `Exiting: <message>`.
-struct PlanError: Error {
-    let message: String
+public struct PlanError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }
 
-enum PlanBuilder {
+/// Versions the events and `wirebeat version` report.
+public enum WirebeatVersion {
+    /// wirebeat's own version.
+    public static let wirebeat = "0.1.0"
+    /// The Packetbeat release whose event format and configuration wirebeat reproduces; published as
+    /// `@metadata.version` and `agent.version`, which consumers route on.
+    public static let beatCompatibility = "8.17.0"
+    /// The ECS version of the events (what Packetbeat 8.x writes).
+    public static let ecs = "8.0.0"
+}
+
+/// Builds a run from settings and command-line flags.
+public enum PlanBuilder {
     /// Builds the plan; `file`, `topspeed`, `loop` are the -I, -t, -l flags (nil when not given).
-    static func plan(
+    public static func plan(
         settings: Settings, file: String?, topspeed: Bool?, loop: Int?, resolveDevices: Bool = true
     ) throws(PlanError) -> RunPlan {
         guard let interface = settings.interfaces.first else { throw PlanError(message: "no packetbeat.interfaces configured") }
@@ -32,10 +44,13 @@ enum PlanBuilder {
             source = .live(
                 LiveCaptureOptions(
                     device: device, snaplen: interface.snaplen, bufferSizeBytes: interface.bufferSizeMB * 1_048_576,
-                    promiscuous: interface.promiscuous, bpfFilter: filter))
+                    promiscuous: interface.promiscuous, bpfFilter: filter,
+                    inboundOnly: interface.ignoreOutgoing || settings.ignoreOutgoing))
         }
         let flows = settings.flows.map {
-            FlowTableSettings(timeout: $0.timeout, period: $0.period, activeTimeout: $0.activeTimeout, maxFlows: $0.maxFlows)
+            FlowTableSettings(
+                timeout: $0.timeout, period: $0.period, activeTimeout: $0.activeTimeout, maxFlows: $0.maxFlows,
+                deltaReports: $0.deltaReports)
         }
         let capacity: Int
         switch settings.queue {
@@ -49,15 +64,40 @@ enum PlanBuilder {
         let global = ClientProcessing(
             tags: settings.tags, fields: fields(settings.fields), fieldsUnderRoot: settings.fieldsUnderRoot)
         let publish = PublishSettings(clients: [flowClient], global: global, builtins: builtins(settings))
-        return RunPlan(
+        var plan = RunPlan(
             source: source, flows: flows, queueCapacity: capacity, publish: publish,
             shutdownTimeout: Double(settings.shutdownTimeout.nanoseconds) / 1e9)
+        plan.warnings = notYetActive(settings)
+        return plan
+    }
+
+    /// Settings that load and validate but that this build does not act on yet: each is reported at start-up
+    /// so nobody relies on them unknowingly.
+    public static func notYetActive(_ settings: Settings) -> [String] {
+        var notes: [String] = []
+        if settings.interfaces.count > 1 {
+            notes.append("\(settings.interfaces.count) capture interfaces are configured; this build captures only the first (\(settings.interfaces[0].device))")
+        }
+        if case .disk = settings.queue {
+            notes.append("queue.disk is configured; this build keeps events in memory only (the disk spool is not implemented yet)")
+        }
+        if settings.http.enabled {
+            notes.append("http.enabled is set; the monitoring endpoint is not implemented yet")
+        }
+        if settings.logging.toFiles && !settings.logging.toStderr {
+            notes.append("logging.to_files is not implemented yet; warnings and errors go to standard error (use -e for all logs)")
+        }
+        let undissected = settings.enabledProtocols.map(\.type.rawValue)
+        if !undissected.isEmpty {
+            notes.append("protocol dissectors are not implemented yet for: \(undissected.joined(separator: ", ")); their ports only shape the BPF filter")
+        }
+        return notes
     }
 
     /// The user's `bpf_filter`, or — like Packetbeat — none when flows are on (flows need every packet), else
     /// the configured protocols' ports (`tcp port P` / `udp port P` / `port P`), `icmp or icmp6` when ICMP is
     /// enabled, doubled with `vlan and (…)` when `with_vlans` is set.
-    static func bpfFilter(settings: Settings, interface: InterfaceSettings) -> String {
+    public static func bpfFilter(settings: Settings, interface: InterfaceSettings) -> String {
         if !interface.bpfFilter.isEmpty { return interface.bpfFilter }
         if settings.flows != nil { return "" }
         var expressions: [String] = []
@@ -93,7 +133,7 @@ enum PlanBuilder {
     }
 
     /// The output, or an explanation of why it cannot run.
-    static func output(settings: Settings, noPublish: Bool) throws(PlanError) -> any Output {
+    public static func output(settings: Settings, noPublish: Bool) throws(PlanError) -> any Output {
         if noPublish { return DiscardOutput() }
         let identity = BeatIdentity(version: WirebeatVersion.beatCompatibility)
         let digits = settings.timestampPrecision.fractionDigits
@@ -123,7 +163,7 @@ enum PlanBuilder {
     }
 
     /// `agent.*`, `ecs.version`, `host.name`, added by the pipeline where absent.
-    static func builtins(_ settings: Settings) -> Fields {
+    public static func builtins(_ settings: Settings) -> Fields {
         let host = settings.hostname ?? settings.name ?? AgentIdentity.hostname()
         let name = settings.name ?? host
         let identity = AgentIdentity.load(dataPath: settings.paths.data)
@@ -138,7 +178,7 @@ enum PlanBuilder {
     }
 
     /// Converts a configuration map into event fields (dotted keys nest, as Beats' `fields` do).
-    static func fields(_ map: ConfigMap) -> Fields {
+    public static func fields(_ map: ConfigMap) -> Fields {
         var out = Fields()
         for entry in map { out.set(entry.key, value(entry.value)) }
         return out
@@ -158,9 +198,10 @@ enum PlanBuilder {
 }
 
 /// `-N`: builds and counts events, publishes nothing.
-final class DiscardOutput: Output {
-    let typeName = "discard"
-    func publish(_ events: [Event]) throws(OutputError) -> PublishReport { PublishReport(acked: events.count) }
-    func flush() throws(OutputError) {}
-    func close() throws(OutputError) {}
+public final class DiscardOutput: Output {
+    public let typeName = "discard"
+    public init() {}
+    public func publish(_ events: [Event]) throws(OutputError) -> PublishReport { PublishReport(acked: events.count) }
+    public func flush() throws(OutputError) {}
+    public func close() throws(OutputError) {}
 }

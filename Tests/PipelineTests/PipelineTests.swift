@@ -1,0 +1,229 @@
+import Capture
+import Config
+import Events
+import Foundation
+import Logging
+import NetModel
+import Outputs
+import Testing
+
+@testable import Pipeline
+
+/// An output that keeps what it was given.
+final class RecordingOutput: Output, @unchecked Sendable {
+    let typeName = "recording"
+    private let lock = NSLock()
+    private var stored: [Event] = []
+    var failuresLeft = 0
+    var permanentFailure = false
+
+    var events: [Event] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+
+    func publish(_ events: [Event]) throws(OutputError) -> PublishReport {
+        if permanentFailure { throw OutputError("closed", isPermanent: true) }
+        lock.lock()
+        defer { lock.unlock() }
+        if failuresLeft > 0 {
+            failuresLeft -= 1
+            throw OutputError("transient")
+        }
+        stored += events
+        return PublishReport(acked: events.count)
+    }
+    func flush() throws(OutputError) {}
+    func close() throws(OutputError) {}
+}
+
+func batch(_ events: [Event], client: UInt8 = 0) -> EventBatch {
+    var b = EventBatch()
+    for e in events { b.append(e, client: client) }
+    return b
+}
+
+@Suite struct BatchQueueTests {
+    @Test func deliversBatchesInOrderThenNilWhenClosedAndDrained() {
+        let q = BatchQueue(capacity: 10)
+        #expect(q.put(batch([Event(timestamp: Timestamp(nanoseconds: 1))]), block: true))
+        #expect(q.put(batch([Event(timestamp: Timestamp(nanoseconds: 2))]), block: true))
+        q.close()
+        #expect(q.take(timeout: 1)?.events.first?.timestamp == Timestamp(nanoseconds: 1))
+        #expect(q.take(timeout: 1)?.events.first?.timestamp == Timestamp(nanoseconds: 2))
+        #expect(q.take(timeout: 1) == nil)
+        #expect(q.isDrained)
+    }
+
+    @Test func aFullQueueDropsForNonBlockingProducersAndCountsIt() {
+        let q = BatchQueue(capacity: 2)
+        let two = batch([Event(timestamp: .zero), Event(timestamp: .zero)])
+        #expect(q.put(two, block: false))
+        #expect(!q.put(two, block: false))
+        #expect(q.droppedEvents == 2)
+        #expect(q.pendingEvents == 2)
+    }
+
+    @Test func aBlockingProducerWaitsForTheConsumer() async {
+        let q = BatchQueue(capacity: 1)
+        q.put(batch([Event(timestamp: .zero)]), block: true)
+        let producer = Task.detached { q.put(batch([Event(timestamp: Timestamp(nanoseconds: 9))]), block: true) }
+        try? await Task.sleep(nanoseconds: 50_000_000)
+        #expect(q.pendingEvents == 1)  // the second batch is still waiting
+        _ = q.take(timeout: 1)
+        #expect(await producer.value)
+        #expect(q.take(timeout: 1)?.events.first?.timestamp == Timestamp(nanoseconds: 9))
+        #expect(q.droppedEvents == 0)
+    }
+
+    @Test func takeTimesOutOnAnEmptyOpenQueue() {
+        let q = BatchQueue(capacity: 4)
+        let start = Date()
+        #expect(q.take(timeout: 0.05) == nil)
+        #expect(!q.isDrained)
+        #expect(Date().timeIntervalSince(start) >= 0.04)
+    }
+}
+
+@Suite struct PublisherTests {
+    let logger = Logger(label: "test")
+
+    func publish(_ events: [Event], settings: PublishSettings, client: UInt8 = 0) -> [Event] {
+        let q = BatchQueue(capacity: 100)
+        let out = RecordingOutput()
+        let p = Publisher(queue: q, output: out, settings: settings, logger: logger)
+        q.put(batch(events, client: client), block: true)
+        q.close()
+        p.run()
+        #expect(p.counters.acked == events.count)
+        return out.events
+    }
+
+    @Test func appliesTagsFieldsAndBuiltinsInBeatsOrder() {
+        let global = ClientProcessing(tags: ["g"], fields: ["site": .string("paris"), "shared": .string("global")])
+        let flows = ClientProcessing(tags: ["f"], fields: ["shared": .string("flows")], index: "flows-idx")
+        let builtins: Fields = ["agent": .object(["type": .string("packetbeat"), "name": .string("n")]), "host": .object(["name": .string("h")])]
+        var e = Event(timestamp: .zero, fields: ["tags": .strings(["existing"]), "agent": .object(["name": .string("mine")]), "x": .null])
+        e.fields.set("y", .int(1))
+        let out = publish([e], settings: PublishSettings(clients: [flows], global: global, builtins: builtins))
+        let f = out[0]
+        #expect(f.fields["tags"] == .strings(["existing", "g", "f"]))
+        #expect(f.fields.value(at: "fields.site") == .string("paris"))
+        #expect(f.fields.value(at: "fields.shared") == .string("flows"))  // the client's fields win
+        #expect(f.fields.value(at: "agent.name") == .string("mine"))  // builtins only where absent
+        #expect(f.fields.value(at: "agent.type") == .string("packetbeat"))
+        #expect(f.fields.value(at: "host.name") == .string("h"))
+        #expect(f.fields["x"] == nil)  // nulls removed without keep_null
+        #expect(f.metadata["raw_index"] == .string("flows-idx"))
+    }
+
+    @Test func fieldsUnderRootMergeAtTheTopAndKeepNullKeepsNulls() {
+        let client = ClientProcessing(fields: ["service": .string("edge")], fieldsUnderRoot: true, keepNull: true)
+        let out = publish([Event(timestamp: .zero, fields: ["x": .null])], settings: PublishSettings(clients: [client], global: ClientProcessing(), builtins: Fields()))
+        #expect(out[0].fields["service"] == .string("edge"))
+        #expect(out[0].fields["fields"] == nil)
+        #expect(out[0].fields["x"] == .null)
+    }
+
+    @Test func transientOutputFailuresAreRetriedAndPermanentOnesStopPublishing() {
+        let q = BatchQueue(capacity: 100)
+        let out = RecordingOutput()
+        out.failuresLeft = 1
+        let p = Publisher(queue: q, output: out, settings: PublishSettings(clients: [], global: ClientProcessing(), builtins: Fields()), logger: logger)
+        q.put(batch([Event(timestamp: .zero)]), block: true)
+        q.close()
+        p.run()
+        #expect(out.events.count == 1)
+        #expect(p.counters.failed == 0)
+
+        let q2 = BatchQueue(capacity: 100)
+        let closed = RecordingOutput()
+        closed.permanentFailure = true
+        let p2 = Publisher(queue: q2, output: closed, settings: PublishSettings(clients: [], global: ClientProcessing(), builtins: Fields()), logger: logger)
+        q2.put(batch([Event(timestamp: .zero), Event(timestamp: .zero)]), block: true)
+        q2.close()
+        p2.run()
+        #expect(p2.outputClosed)
+        #expect(p2.counters.failed == 2)
+    }
+}
+
+@Suite struct PlanBuilderTests {
+    func settings(_ yaml: String) throws -> Settings {
+        try ConfigLoader.load(yaml: yaml + "\noutput.console.enabled: true\npath.data: /tmp/wirebeat-plan-test\n", name: "t.yml").settings
+    }
+
+    @Test func flowsOnMeansNoFilterLikePacketbeat() throws {
+        let s = try settings("packetbeat.flows: {}\npacketbeat.protocols:\n- type: tls\n  ports: [443]\n")
+        #expect(PlanBuilder.bpfFilter(settings: s, interface: s.interfaces[0]) == "")
+    }
+
+    @Test func withoutFlowsTheFilterIsBuiltFromProtocolPorts() throws {
+        let s = try settings(
+            "packetbeat.protocols:\n- type: tls\n  ports: [443, 8443]\n- type: dns\n  ports: [53]\n- type: dhcpv4\n- type: icmp\n")
+        #expect(
+            PlanBuilder.bpfFilter(settings: s, interface: s.interfaces[0])
+                == "tcp port 443 or tcp port 8443 or port 53 or udp port 67 or udp port 68 or icmp or icmp6")
+    }
+
+    @Test func withVLANsDoublesTheFilterAndTheUsersFilterWins() throws {
+        let s = try settings("packetbeat.interfaces.with_vlans: true\npacketbeat.protocols:\n- type: tls\n  ports: [443]\n")
+        #expect(PlanBuilder.bpfFilter(settings: s, interface: s.interfaces[0]) == "tcp port 443 or (vlan and (tcp port 443))")
+        let u = try settings("packetbeat.interfaces.bpf_filter: \"net 10.0.0.0/8\"\npacketbeat.flows: {}\n")
+        #expect(PlanBuilder.bpfFilter(settings: u, interface: u.interfaces[0]) == "net 10.0.0.0/8")
+    }
+
+    @Test func commandLineFlagsOverrideTheInterfaceFileSettings() throws {
+        let s = try settings("packetbeat.interfaces: {file: a.pcap, loop: 2, topspeed: false}\npacketbeat.flows: {period: -1}\n")
+        let fromConfig = try PlanBuilder.plan(settings: s, file: nil, topspeed: nil, loop: nil, resolveDevices: false)
+        #expect(fromConfig.source == .file(path: "a.pcap", loops: 2, topspeed: false, bpfFilter: ""))
+        #expect(fromConfig.flows?.period == nil)
+        let fromFlags = try PlanBuilder.plan(settings: s, file: "b.pcap", topspeed: true, loop: 5, resolveDevices: false)
+        #expect(fromFlags.source == .file(path: "b.pcap", loops: 5, topspeed: true, bpfFilter: ""))
+    }
+
+    @Test func liveCaptureOptionsFollowTheInterfaceSettings() throws {
+        let s = try settings("packetbeat.interfaces: {device: eth1, snaplen: 1514, buffer_size_mb: 4, ignore_outgoing: true}\n")
+        let plan = try PlanBuilder.plan(settings: s, file: nil, topspeed: nil, loop: nil, resolveDevices: false)
+        guard case .live(let o) = plan.source else {
+            Issue.record("expected a live source")
+            return
+        }
+        #expect(o.device == "eth1")
+        #expect(o.snaplen == 1514)
+        #expect(o.bufferSizeBytes == 4 * 1_048_576)
+        #expect(o.inboundOnly)
+    }
+
+    @Test func settingsNotActiveYetAreAnnouncedNotIgnored() throws {
+        let s = try settings("queue.disk.max_size: 100MB\nhttp.enabled: true\npacketbeat.protocols:\n- type: dns\n")
+        let notes = PlanBuilder.notYetActive(s)
+        #expect(notes.contains { $0.contains("queue.disk") })
+        #expect(notes.contains { $0.contains("http.enabled") })
+        #expect(notes.contains { $0.contains("dns") })
+    }
+
+    @Test func kafkaOutputIsAClearErrorInThisBuild() throws {
+        let s = try ConfigLoader.load(yaml: "output.kafka: {hosts: [\"k:9092\"], topic: t}\n", name: "t.yml").settings
+        #expect(throws: PlanError.self) { try PlanBuilder.output(settings: s, noPublish: false) }
+    }
+
+    @Test func builtinsCarryTheAgentIdentityAndNames() throws {
+        let s = try settings("name: sensor-1\n")
+        let b = PlanBuilder.builtins(s)
+        #expect(b.value(at: "agent.name") == .string("sensor-1"))
+        #expect(b.value(at: "host.name") == .string("sensor-1"))
+        #expect(b.value(at: "agent.type") == .string("packetbeat"))
+        #expect(b.value(at: "ecs.version") == .string(WirebeatVersion.ecs))
+        #expect(b.value(at: "agent.id")?.string?.count == 36)
+    }
+
+    @Test func configFieldsBecomeEventFieldsWithDottedKeysNested() throws {
+        let s = try settings("fields: {env: prod, a.b: 1, list: [x, 2]}\n")
+        let f = PlanBuilder.fields(s.fields)
+        #expect(f["env"] == .string("prod"))
+        #expect(f.value(at: "a.b") == .int(1))
+        #expect(f["list"] == .array([.string("x"), .int(2)]))
+    }
+}
