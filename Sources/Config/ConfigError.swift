@@ -27,32 +27,22 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Formats `file:line:col: key.path: message`, leaving out the parts that are unknown.
-func formatDiagnostic(file: String?, line: Int?, column: Int?, keyPath: String, message: String) -> String {
-    var out = ""
-    if let file {
-        out += SourceLocation(file: file, line: line, column: column).description + ": "
-    }
-    if !keyPath.isEmpty { out += keyPath + ": " }
-    return out + message
-}
-
-/// Why a configuration could not be loaded: a syntax error, a wrong type, a value out of range, or an
-/// unsupported combination. Loading stops at the first error.
-public struct ConfigError: Error, Sendable, CustomStringConvertible, Equatable {
-    /// The file the error is in (as given), `-E` for overrides, or nil when not tied to a file.
+/// A message pinned to a place in the configuration. `Severity` is a marker type: the same shape serves
+/// as the error that stops loading (`ConfigError`) and the warning that does not (`ConfigDiagnostic`).
+public struct ConfigMessage<Severity>: Sendable, Equatable, CustomStringConvertible {
+    /// The file (as given), `-E` for overrides, or nil when not tied to a file.
     public let file: String?
     /// 1-based line, when known.
     public let line: Int?
     /// 1-based column, when known.
     public let column: Int?
-    /// The dotted key path of the offending setting; list elements appear as their index
-    /// (`packetbeat.protocols.0.ports`). Empty for errors about a whole file.
+    /// The dotted key path of the setting concerned; list elements appear as their index
+    /// (`packetbeat.protocols.0.ports`). Empty for messages about a whole file.
     public let keyPath: String
     /// What is wrong, and where helpful, how to fix it.
     public let message: String
 
-    /// An error with every part given explicitly.
+    /// A message with every part given explicitly.
     public init(file: String?, line: Int?, column: Int?, keyPath: String, message: String) {
         self.file = file
         self.line = line
@@ -61,7 +51,7 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible, Equatable {
         self.message = message
     }
 
-    /// An error at `location` (or without one).
+    /// A message at `location` (or without one).
     public init(at location: SourceLocation?, keyPath: String, message: String) {
         self.init(
             file: location?.file, line: location?.line, column: location?.column, keyPath: keyPath,
@@ -73,44 +63,26 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible, Equatable {
         file.map { SourceLocation(file: $0, line: line, column: column) }
     }
 
-    /// `packetbeat.yml:12:5: packetbeat.flows.timeout: invalid duration "abc" (...)`.
+    /// `packetbeat.yml:12:5: packetbeat.flows.timeout: invalid duration "abc" (...)`, leaving out unknown parts.
     public var description: String {
-        formatDiagnostic(file: file, line: line, column: column, keyPath: keyPath, message: message)
+        var out = ""
+        if let location { out += location.description + ": " }
+        if !keyPath.isEmpty { out += keyPath + ": " }
+        return out + message
     }
 }
+
+/// Marks a message that stops loading.
+public enum ErrorSeverity: Sendable {}
+/// Marks a message that loading reports and continues past.
+public enum WarningSeverity: Sendable {}
+
+/// Why a configuration could not be loaded: a syntax error, a wrong type, a value out of range, or an
+/// unsupported combination. Loading stops at the first error.
+public typealias ConfigError = ConfigMessage<ErrorSeverity>
 
 /// A warning found while loading: an unknown key (probably a typo), or a setting that is accepted but
 /// ignored or mapped to something else. Loading continues.
-public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
-    /// The file the warning is about, or `-E`.
-    public let file: String?
-    /// 1-based line, when known.
-    public let line: Int?
-    /// 1-based column, when known.
-    public let column: Int?
-    /// The dotted key path the warning is about.
-    public let keyPath: String
-    /// The warning text.
-    public let message: String
+public typealias ConfigDiagnostic = ConfigMessage<WarningSeverity>
 
-    /// A warning with every part given explicitly.
-    public init(file: String?, line: Int?, column: Int?, keyPath: String, message: String) {
-        self.file = file
-        self.line = line
-        self.column = column
-        self.keyPath = keyPath
-        self.message = message
-    }
-
-    /// A warning at `location` (or without one).
-    public init(at location: SourceLocation?, keyPath: String, message: String) {
-        self.init(
-            file: location?.file, line: location?.line, column: location?.column, keyPath: keyPath,
-            message: message)
-    }
-
-    /// `packetbeat.yml:3:1: packetbeat.flows.timout: unknown setting (ignored); did you mean "timeout"?`.
-    public var description: String {
-        formatDiagnostic(file: file, line: line, column: column, keyPath: keyPath, message: message)
-    }
-}
+extension ConfigMessage: Error where Severity == ErrorSeverity {}

@@ -57,10 +57,10 @@ public enum PlanBuilder {
         case .memory(let mem): capacity = mem.events
         case .disk(let disk): capacity = disk.writeAhead
         }
+        let flowMetadata = settings.flows?.metadata ?? EventMetadataSettings()
         let flowClient = ClientProcessing(
-            tags: settings.flows?.tags ?? [], fields: fields(settings.flows?.fields ?? ConfigMap()),
-            fieldsUnderRoot: settings.flows?.fieldsUnderRoot ?? false, keepNull: settings.flows?.keepNull ?? false,
-            index: settings.flows?.index)
+            tags: flowMetadata.tags, fields: fields(flowMetadata.fields), fieldsUnderRoot: flowMetadata.fieldsUnderRoot,
+            keepNull: flowMetadata.keepNull, index: flowMetadata.index)
         let global = ClientProcessing(
             tags: settings.tags, fields: fields(settings.fields), fieldsUnderRoot: settings.fieldsUnderRoot)
         let publish = PublishSettings(clients: [flowClient], global: global, builtins: builtins(settings))

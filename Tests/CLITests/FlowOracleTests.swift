@@ -117,7 +117,8 @@ enum Oracle {
     static var captures: [String] {
         var list = [Paths.sample, Paths.root.appendingPathComponent("Tests/PacketDecodingTests/Fixtures/eth-tcp-udp.pcapng").path]
         if Paths.corpusPresent {
-            list += ["ja4__tls12.pcap", "ja4__tls3.pcapng", "ja4__tls-alpn-h2.pcap", "ja4__browsers-x509.pcapng", "ja4__tls-sni.pcapng"]
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: Paths.corpus.path)) ?? []
+            list += names.filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }.sorted()
                 .map { Paths.corpus.appendingPathComponent($0).path }
         }
         return list

@@ -119,8 +119,8 @@ let validCases: [ValidCase] = [
         let flows = try #require(loaded.settings.flows)
         #expect(flows.activeTimeout == .seconds(300))
         #expect(flows.maxFlows == 1000)
-        #expect(flows.tags == ["flows"])
-        #expect(flows.fields["dc"] == .int(1))
+        #expect(flows.metadata.tags == ["flows"])
+        #expect(flows.metadata.fields["dc"] == .int(1))
     },
     ValidCase(name: "bare number durations are seconds", yaml: "packetbeat.flows.timeout: 45\n") { loaded in
         #expect(loaded.settings.flows?.timeout == .seconds(45))
@@ -192,12 +192,12 @@ let validCases: [ValidCase] = [
         let p = try #require(loaded.settings.protocolSettings(.mysql))
         #expect(p.sendRequest && !p.sendResponse)
         #expect(p.transactionTimeout == .seconds(2))
-        #expect(p.tags == ["db"])
-        #expect(p.index == "db-events")
-        #expect(p.keepNull)
+        #expect(p.metadata.tags == ["db"])
+        #expect(p.metadata.index == "db-events")
+        #expect(p.metadata.keepNull)
         #expect(p.rawOptions == ["max_rows": .int(20)])
-        #expect(p.processors.first?.name == "drop_fields")
-        #expect(p.processors.first?.location == Config.SourceLocation(file: "t.yml", line: 11, column: 7))
+        #expect(p.metadata.processors.first?.name == "drop_fields")
+        #expect(p.metadata.processors.first?.location == Config.SourceLocation(file: "t.yml", line: 11, column: 7))
     },
     ValidCase(
         name: "logging and http",

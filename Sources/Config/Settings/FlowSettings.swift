@@ -18,18 +18,8 @@ public struct FlowSettings: Sendable, Equatable {
     public var maxFlows = 1_000_000
     /// `enable_delta_flow_reports`: report byte and packet counts as deltas since the last report.
     public var deltaReports = false
-    /// `tags` added to flow events.
-    public var tags: [String] = []
-    /// `fields` added to flow events.
-    public var fields = ConfigMap()
-    /// `fields_under_root`.
-    public var fieldsUnderRoot = false
-    /// `processors` for flow events.
-    public var processors: [ProcessorEntry] = []
-    /// `keep_null`: publish null fields.
-    public var keepNull = false
-    /// `index`: goes to `@metadata.raw_index`; nil when not set.
-    public var index: String?
+    /// `tags`, `fields`, `fields_under_root`, `processors`, `keep_null`, `index` of flow events.
+    public var metadata = EventMetadataSettings()
 
     /// The defaults (timeout 30s, period 10s).
     public init() {}
@@ -63,12 +53,7 @@ enum FlowDecoder {
         }
         out.maxFlows = try cursor["max_flows"].int(default: 1_000_000, in: 1...Int.max)
         out.deltaReports = try cursor["enable_delta_flow_reports"].bool(default: false)
-        out.tags = try cursor["tags"].stringList() ?? []
-        out.fields = try cursor["fields"].configMap()
-        out.fieldsUnderRoot = try cursor["fields_under_root"].bool(default: false)
-        out.processors = try ProcessorDecoder.decode(cursor["processors"])
-        out.keepNull = try cursor["keep_null"].bool(default: false)
-        out.index = try cursor["index"].nonEmptyString()
+        out.metadata = try EventMetadataSettings(cursor)
         return out
     }
 }

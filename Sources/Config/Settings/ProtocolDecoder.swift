@@ -116,12 +116,7 @@ enum ProtocolDecoder {
         } else {
             out.ports = []
         }
-        out.tags = try cursor["tags"].stringList() ?? []
-        out.fields = try cursor["fields"].configMap()
-        out.fieldsUnderRoot = try cursor["fields_under_root"].bool(default: false)
-        out.processors = try ProcessorDecoder.decode(cursor["processors"])
-        out.keepNull = try cursor["keep_null"].bool(default: false)
-        out.index = try cursor["index"].nonEmptyString()
+        out.metadata = try EventMetadataSettings(cursor)
         let own = (try cursor.entries() ?? []).filter { !commonKeys.contains($0.key) }
         out.rawOptions = ConfigMap(own.map { ConfigMap.Entry(key: $0.key, value: $0.cursor.value() ?? .null) })
         switch type {

@@ -95,18 +95,8 @@ public struct ProtocolSettings: Sendable, Equatable {
     public var sendResponse = false
     /// `transaction_timeout` (default 10s).
     public var transactionTimeout: TimeSpan = .seconds(10)
-    /// `tags` added to this protocol's events.
-    public var tags: [String] = []
-    /// `fields` added to this protocol's events.
-    public var fields = ConfigMap()
-    /// `fields_under_root`.
-    public var fieldsUnderRoot = false
-    /// `processors` for this protocol's events.
-    public var processors: [ProcessorEntry] = []
-    /// `keep_null`.
-    public var keepNull = false
-    /// `index`: goes to `@metadata.raw_index`; nil when not set.
-    public var index: String?
+    /// `tags`, `fields`, `fields_under_root`, `processors`, `keep_null`, `index` of this protocol's events.
+    public var metadata = EventMetadataSettings()
     /// `map_to_ecs`: remap non-ECS fields (integration option; default false).
     public var mapToECS = false
     /// Typed options for the protocols that have them.
