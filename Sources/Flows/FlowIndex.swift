@@ -32,21 +32,29 @@ struct FlowIndex {
         return h
     }
 
-    /// The slot stored for `key`, comparing candidates with `keyAt(slot)`.
+    /// The probe sequence for `hash`: candidate slots whose stored tag matches, in order, until an empty
+    /// entry. The caller compares keys (it owns the records), so no array is passed per lookup.
     @inline(__always)
-    func find(_ key: FlowKey, hash: UInt64, in records: [FlowRecord]) -> Int32? {
+    func firstCandidate(hash: UInt64) -> (position: Int, slot: Int32?) {
+        nextCandidate(hash: hash, from: Int(truncatingIfNeeded: hash) & mask)
+    }
+
+    /// The next candidate at or after `position`.
+    @inline(__always)
+    func nextCandidate(hash: UInt64, from position: Int) -> (position: Int, slot: Int32?) {
         let tag = hash >> 32
-        var i = Int(truncatingIfNeeded: hash) & mask
+        var i = position
         while true {
             let e = entries[i]
-            if e == 0 { return nil }
-            if e >> 32 == tag {
-                let slot = Int32(truncatingIfNeeded: e & 0xffff_ffff) - 1
-                if records[Int(slot)].key == key { return slot }
-            }
+            if e == 0 { return (i, nil) }
+            if e >> 32 == tag { return (i, Int32(truncatingIfNeeded: e & 0xffff_ffff) - 1) }
             i = (i + 1) & mask
         }
     }
+
+    /// The position after `position` in probe order.
+    @inline(__always)
+    func advance(_ position: Int) -> Int { (position + 1) & mask }
 
     /// Adds `slot` under `hash`; the key must not be present. Grows when half full.
     mutating func insert(slot: Int32, hash: UInt64, records: [FlowRecord]) {

@@ -87,7 +87,7 @@ public struct FlowTable {
         let hash = FlowIndex.hash(key)
         if lastSlot >= 0, records[Int(lastSlot)].hash == hash, records[Int(lastSlot)].key == key {
             slot = lastSlot
-        } else if let found = index.find(key, hash: hash, in: records) {
+        } else if let found = find(key, hash: hash) {
             slot = found
         } else {
             if index.count >= settings.maxFlows { evict(into: &sink) }
@@ -160,6 +160,17 @@ public struct FlowTable {
             }
             slot = next
         }
+    }
+
+    /// The slot of `key`, following the index's candidates and comparing keys in the records.
+    @inline(__always)
+    func find(_ key: FlowKey, hash: UInt64) -> Int32? {
+        var (position, candidate) = index.firstCandidate(hash: hash)
+        while let slot = candidate {
+            if records[Int(slot)].key == key { return slot }
+            (position, candidate) = index.nextCandidate(hash: hash, from: index.advance(position))
+        }
+        return nil
     }
 
     func closingReason(_ slot: Int32, otherwise: FlowEndReason) -> FlowEndReason {
