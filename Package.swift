@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // System libraries, found through pkg-config (libpcap-dev, librdkafka-dev on Debian).
@@ -46,6 +48,28 @@ let package = Package(
             name: "Flows", dependencies: ["PacketDecoding", "NetModel", "Events", "FlowHash"],
             swiftSettings: strict),
 
+        // Protocol dissection.
+        .target(name: "DissectorKit", dependencies: ["WireKit", "NetModel", "Events"], swiftSettings: strict),
+        .target(name: "TLSWire", dependencies: ["WireKit"], path: "Sources/Protocols/TLS/Wire", swiftSettings: strict),
+        .target(
+            name: "TLSFingerprint", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Protocols/TLS/Fingerprint", swiftSettings: strict),
+        .target(
+            name: "X509Fields",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "TLSAnalysis",
+            dependencies: ["TLSWire", "TLSFingerprint", "DissectorKit", "Events", "NetModel", "X509Fields", "FlowHash"],
+            path: "Sources/Protocols/TLS/Analysis", swiftSettings: strict),
+        .target(
+            name: "DissectorRegistry", dependencies: ["TLSAnalysis", "DissectorKit", "TCPStreams", "Events", "NetModel"],
+            swiftSettings: strict),
+
         // Configuration, publishing, wiring.
         .target(name: "Config", dependencies: ["Yams", "NetModel", "Events"], swiftSettings: strict),
         .target(name: "Outputs", dependencies: ["Events"], swiftSettings: strict),
@@ -53,7 +77,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "Capture", "PacketDecoding", "TCPStreams", "Flows", "Events", "Outputs", "Config", "NetModel",
-                .product(name: "Logging", package: "swift-log"),
+                "DissectorRegistry", "TLSAnalysis", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -81,5 +105,17 @@ let package = Package(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Config", "Capture", "Events", "Outputs", "NetModel", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "DissectorKitTests", dependencies: ["DissectorKit", "WireKit", "Events"]),
+        .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "WireKit"], path: "Tests/Protocols/TLSTests/Wire"),
+        .testTarget(
+            name: "TLSFingerprintTests", dependencies: ["TLSFingerprint"], path: "Tests/Protocols/TLSTests/Fingerprint"),
+        .testTarget(name: "X509FieldsTests", dependencies: ["X509Fields"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "TLSAnalysisTests",
+            dependencies: [
+                "TLSAnalysis", "TLSWire", "DissectorKit", "DissectorRegistry", "TCPStreams", "PacketDecoding", "Capture",
+                "Events", "NetModel", "Pipeline", "Config", "Outputs",
+            ],
+            path: "Tests/Protocols/TLSTests/Analysis"),
     ]
 )
