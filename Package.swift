@@ -49,7 +49,7 @@ let package = Package(
             swiftSettings: strict),
 
         // Protocol dissection.
-        .target(name: "DissectorKit", dependencies: ["WireKit", "NetModel", "Events"], swiftSettings: strict),
+        .target(name: "DissectorKit", dependencies: ["WireKit", "NetModel", "Events", "FlowHash"], swiftSettings: strict),
         .target(name: "TLSWire", dependencies: ["WireKit"], path: "Sources/Protocols/TLS/Wire", swiftSettings: strict),
         .target(
             name: "TLSFingerprint", dependencies: [.product(name: "Crypto", package: "swift-crypto")],

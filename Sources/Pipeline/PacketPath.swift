@@ -4,10 +4,12 @@
 // check; counters are plain integers read after the loop.
 
 import Capture
+import DissectorRegistry
 import Events
 import Flows
 import NetModel
 import PacketDecoding
+import TCPStreams
 
 /// Counters of the packet path itself.
 public struct PacketPathCounters: Sendable, Equatable {
@@ -68,6 +70,8 @@ public struct PacketPath {
 
     var decoder: PacketDecoder
     var flows: FlowTable?
+    /// TCP reassembly feeding the protocol dissectors; nil when no stream protocol is enabled.
+    var tcp: TCPConnectionTracker<Dissectors>?
     var packet = DecodedPacket()
     var batcher: EventBatcher
     var lastSweep = Timestamp.zero
@@ -77,10 +81,13 @@ public struct PacketPath {
     /// A path decoding `linkType`, tracking flows when `flowSettings` is given.
     public init(
         linkType: Int32, decoderLimits: DecoderLimits = .standard, flowSettings: FlowTableSettings?,
-        queue: BatchQueue, blockWhenFull: Bool
+        dissectors: DissectorSettings? = nil, queue: BatchQueue, blockWhenFull: Bool
     ) {
         decoder = PacketDecoder(linkType: LinkType(rawValue: linkType), limits: decoderLimits)
         flows = flowSettings.map { FlowTable(settings: $0) }
+        if let dissectors, dissectors.anyEnabled {
+            tcp = TCPConnectionTracker(handler: Dissectors(settings: dissectors))
+        }
         batcher = EventBatcher(queue: queue, blockWhenFull: blockWhenFull)
     }
 
@@ -102,24 +109,54 @@ public struct PacketPath {
         if timestamp - lastSweep > PacketPath.sweepInterval {
             lastSweep = timestamp
             decoder.expireFragments(now: timestamp)
+            if tcp != nil {
+                tcp!.expire(now: timestamp)
+                drainDissectors()
+            }
         }
         let status = decoder.decode(frame.data, wireLength: frame.wireLength, timestamp: timestamp, into: &packet)
-        guard flows != nil else { return }
-        if case .decoded = status {
-            flows!.account(packet, into: &batcher)
-        } else {
-            flows!.advance(to: timestamp, into: &batcher)
+        let decoded: Bool
+        if case .decoded = status { decoded = true } else { decoded = false }
+        if flows != nil {
+            if decoded {
+                flows!.account(packet, into: &batcher)
+            } else {
+                flows!.advance(to: timestamp, into: &batcher)
+            }
+        }
+        if tcp != nil, decoded, packet.transport == .tcp {
+            tcp!.process(packet)
+            if !tcp!.handler.pending.isEmpty { drainDissectors() }
         }
     }
+
+    mutating func drainDissectors() {
+        for (client, event) in tcp!.handler.drain() { batcher.emit(event, client: client) }
+    }
+
+    /// The dissectors' counters (zero when none run).
+    public var dissectorCounters: DissectorCounters { tcp?.handler.counters ?? DissectorCounters() }
+
+    /// The TCP tracker's counters (zero when TCP is not tracked).
+    public var trackerCounters: TrackerCounters { tcp?.counters ?? TrackerCounters() }
 
     /// Runs timers up to `now` (live capture on a quiet link, or fragments expiring).
     public mutating func advance(to now: Timestamp) {
         decoder.expireFragments(now: now)
         if flows != nil { flows!.advance(to: now, into: &batcher) }
+        if tcp != nil {
+            tcp!.expire(now: now)
+            drainDissectors()
+        }
     }
 
     /// Flushes everything pending at the end of the capture: final flow reports, then the last batch.
     public mutating func finish(at now: Timestamp) {
+        if tcp != nil {
+            tcp!.expire(now: now)
+            tcp!.finishAll(reason: .endOfCapture)
+            drainDissectors()
+        }
         if flows != nil { flows!.finish(at: now, into: &batcher) }
         batcher.handOver()
     }

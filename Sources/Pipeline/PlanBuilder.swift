@@ -3,12 +3,14 @@
 
 import Capture
 import Config
+import DissectorRegistry
 import Events
 import Flows
 import Foundation
 import Logging
 import NetModel
 import Outputs
+import TLSAnalysis
 
 /// A setting combination that cannot run, reported as `Exiting: <message>`.
 public struct PlanError: Error, CustomStringConvertible {
@@ -57,16 +59,27 @@ public enum PlanBuilder {
         case .memory(let mem): capacity = mem.events
         case .disk(let disk): capacity = disk.writeAhead
         }
-        let flowMetadata = settings.flows?.metadata ?? EventMetadataSettings()
-        let flowClient = ClientProcessing(
-            tags: flowMetadata.tags, fields: fields(flowMetadata.fields), fieldsUnderRoot: flowMetadata.fieldsUnderRoot,
-            keepNull: flowMetadata.keepNull, index: flowMetadata.index)
+        let flowClient = client(settings.flows?.metadata ?? EventMetadataSettings())
         let global = ClientProcessing(
             tags: settings.tags, fields: fields(settings.fields), fieldsUnderRoot: settings.fieldsUnderRoot)
-        let publish = PublishSettings(clients: [flowClient], global: global, builtins: builtins(settings))
+        var clients = [flowClient]
+        var dissectors: DissectorSettings? = nil
+        if let tls = settings.enabledProtocols.first(where: { $0.type == .tls }) {
+            let options = tls.tls ?? TLSOptions()
+            clients.append(client(tls.metadata))
+            dissectors = DissectorSettings(
+                tls: TLSSettings(
+                    sendCertificates: options.sendCertificates, includeRawCertificates: options.includeRawCertificates,
+                    includeDetailedFields: options.includeDetailedFields,
+                    fingerprints: options.fingerprints.compactMap { TLSFingerprintAlgorithm(rawValue: $0.rawValue) },
+                    transactionTimeout: tls.transactionTimeout, detectAllPorts: options.detectAllPorts),
+                tlsPorts: tls.ports, tlsClient: UInt8(clients.count - 1))
+        }
+        let publish = PublishSettings(clients: clients, global: global, builtins: builtins(settings))
         var plan = RunPlan(
             source: source, flows: flows, queueCapacity: capacity, publish: publish,
             shutdownTimeout: Double(settings.shutdownTimeout.nanoseconds) / 1e9)
+        plan.dissectors = dissectors
         plan.warnings = notYetActive(settings)
         return plan
     }
@@ -84,14 +97,18 @@ public enum PlanBuilder {
         if settings.http.enabled {
             notes.append("http.enabled is set; the monitoring endpoint is not implemented yet")
         }
-        if settings.logging.toFiles && !settings.logging.toStderr {
-            notes.append("logging.to_files is not implemented yet; warnings and errors go to standard error (use -e for all logs)")
-        }
-        let undissected = settings.enabledProtocols.map(\.type.rawValue)
+        let undissected = settings.enabledProtocols.filter { $0.type != .tls }.map(\.type.rawValue)
         if !undissected.isEmpty {
             notes.append("protocol dissectors are not implemented yet for: \(undissected.joined(separator: ", ")); their ports only shape the BPF filter")
         }
         return notes
+    }
+
+    /// What the pipeline adds to one source's events.
+    static func client(_ m: EventMetadataSettings) -> ClientProcessing {
+        ClientProcessing(
+            tags: m.tags, fields: fields(m.fields), fieldsUnderRoot: m.fieldsUnderRoot, keepNull: m.keepNull,
+            index: m.index)
     }
 
     /// The user's `bpf_filter`, or — like Packetbeat — none when flows are on (flows need every packet), else
@@ -112,6 +129,10 @@ public enum PlanBuilder {
             for port in proto.ports { expressions.append("\(prefix) \(port)") }
         }
         if withICMP { expressions += ["icmp", "icmp6"] }
+        if settings.enabledProtocols.contains(where: { $0.tls?.detectAllPorts == true }) {
+            // TLS is looked for on every TCP port, so every TCP packet must reach the dissector.
+            expressions.insert("tcp", at: 0)
+        }
         let filter = expressions.joined(separator: " or ")
         if interface.withVLANs && !filter.isEmpty { return "\(filter) or (vlan and (\(filter)))" }
         return filter

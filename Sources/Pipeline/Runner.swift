@@ -8,6 +8,7 @@ import Foundation
 import Logging
 import NetModel
 import Outputs
+import DissectorRegistry
 import PacketDecoding
 
 /// What to capture and how to process it, built from the configuration and the command line.
@@ -22,6 +23,8 @@ public struct RunPlan: Sendable {
 
     public var source: Source
     public var flows: FlowTableSettings?
+    /// The stream protocols to dissect.
+    public var dissectors: DissectorSettings? = nil
     public var decoderLimits: DecoderLimits
     /// `queue.mem.events`.
     public var queueCapacity: Int
@@ -121,7 +124,7 @@ public final class Runner {
             var source: PcapHandle? = firstSource
             var p = PacketPath(
                 linkType: firstSource.linkType, decoderLimits: plan.decoderLimits, flowSettings: plan.flows,
-                queue: queue, blockWhenFull: true)
+                dissectors: plan.dissectors, queue: queue, blockWhenFull: true)
             while let src = source {
                 let (first, last) = replay(src, into: &p, shift: shift, topspeed: topspeed, publisher: publisher)
                 src.close()
@@ -137,7 +140,7 @@ public final class Runner {
         case .live:
             var p = PacketPath(
                 linkType: firstSource.linkType, decoderLimits: plan.decoderLimits, flowSettings: plan.flows,
-                queue: queue, blockWhenFull: false)
+                dissectors: plan.dissectors, queue: queue, blockWhenFull: false)
             lastTime = capture(firstSource, into: &p, publisher: publisher)
             path = p
             summary.capture = firstSource.stats()
@@ -241,17 +244,32 @@ public final class Runner {
     }
 }
 
-/// Keeps a replay at the recorded pace: packet N is processed no earlier than its offset from packet 1.
+/// Keeps a replay at the recorded pace: a packet is processed no earlier than its offset from the previous
+/// one — except that idle gaps longer than `maximumIdleGap` are shortened to it. Every timer in wirebeat
+/// (flows, timeouts) runs on capture time, so shortening silence changes no event; it only stops a replay
+/// of a mostly idle hour from taking an hour (a deliberate difference from Packetbeat, which sleeps through
+/// every gap).
 struct Pacer {
+    /// The longest pause a replay makes between two packets.
+    static let maximumIdleGap = TimeSpan.seconds(1)
+
     var anchorCapture: Timestamp? = nil
     var anchorWall: Timestamp = .zero
+    var lastCapture: Timestamp = .zero
 
     mutating func wait(until ts: Timestamp) {
         guard let anchor = anchorCapture else {
             anchorCapture = ts
             anchorWall = Pacer.monotonic()
+            lastCapture = ts
             return
         }
+        let gap = ts - lastCapture
+        if gap > Pacer.maximumIdleGap {
+            // Move the anchor so the gap counts as maximumIdleGap.
+            anchorWall = anchorWall + TimeSpan(nanoseconds: Pacer.maximumIdleGap.nanoseconds - gap.nanoseconds)
+        }
+        if ts > lastCapture { lastCapture = ts }
         let due = anchorWall + (ts - anchor)
         let now = Pacer.monotonic()
         let delay = (due - now).nanoseconds

@@ -1,0 +1,147 @@
+// The one list of stream protocols: which connections get which dissector, by port or by content, and
+// the per-connection `Session` enum with a case per dissector (so dispatch is a switch, not an existential).
+// Implements `TCPStreamHandler`: the TCP tracker calls it with reassembled chunks; finished events are
+// queued here and drained by the packet path after each packet.
+
+import DissectorKit
+import Events
+import NetModel
+import TCPStreams
+import TLSAnalysis
+
+/// Which protocols run, on which ports, and where their events go.
+public struct DissectorSettings: Sendable, Equatable {
+    /// TLS options, or nil when TLS is not enabled.
+    public var tls: TLSSettings?
+    /// Ports claimed by TLS (either endpoint's port matches, as in Packetbeat).
+    public var tlsPorts: [UInt16]
+    /// The index of TLS events in the publisher's clients.
+    public var tlsClient: UInt8
+
+    public init(tls: TLSSettings?, tlsPorts: [UInt16], tlsClient: UInt8) {
+        self.tls = tls
+        self.tlsPorts = tlsPorts
+        self.tlsClient = tlsClient
+    }
+
+    /// True when some stream protocol is enabled (otherwise TCP need not be tracked at all).
+    public var anyEnabled: Bool { tls != nil }
+}
+
+/// The state of one tracked connection.
+public enum Session {
+    /// A TLS connection.
+    case tls(TLSConnection)
+    /// Waiting for the client's first bytes to decide (detection on unclaimed ports).
+    case probing(client: Endpoint, server: Endpoint, firstSeen: Timestamp)
+    /// Decided: nothing to dissect.
+    case ignored
+}
+
+/// Counters of the registry.
+public struct DissectorCounters: Sendable, Equatable {
+    /// Connections handed to a dissector because of their port.
+    public var byPort = 0
+    /// Connections whose first bytes were probed.
+    public var probed = 0
+    /// Probed connections recognised as TLS.
+    public var detected = 0
+    /// Events produced.
+    public var events = 0
+
+    public init() {}
+}
+
+/// Routes connections to dissectors and collects their events.
+public struct Dissectors: TCPStreamHandler {
+    public typealias State = Session
+
+    let settings: DissectorSettings
+    /// Protocol per port: 0 none, 1 TLS (a flat table: one load per new connection).
+    private var ports: [UInt8]
+    /// Events ready to publish, with their client index; drained by the packet path.
+    public var pending: [(client: UInt8, event: Event)] = []
+    public private(set) var counters = DissectorCounters()
+
+    static let none: UInt8 = 0
+    static let tls: UInt8 = 1
+
+    public init(settings: DissectorSettings) {
+        self.settings = settings
+        ports = [UInt8](repeating: Dissectors.none, count: 65536)
+        if settings.tls != nil {
+            for p in settings.tlsPorts { ports[Int(p)] = Dissectors.tls }
+        }
+    }
+
+    /// Takes the queued events.
+    public mutating func drain() -> [(client: UInt8, event: Event)] {
+        defer { pending.removeAll(keepingCapacity: true) }
+        return pending
+    }
+
+    public mutating func open(connection: ConnectionInfo) -> Session? {
+        guard let tls = settings.tls else { return nil }
+        if ports[Int(connection.server.port)] == Dissectors.tls || ports[Int(connection.client.port)] == Dissectors.tls {
+            counters.byPort += 1
+            return .tls(
+                TLSConnection(client: connection.client, server: connection.server, firstSeen: connection.firstSeen, settings: tls))
+        }
+        if tls.detectAllPorts {
+            counters.probed += 1
+            return .probing(client: connection.client, server: connection.server, firstSeen: connection.firstSeen)
+        }
+        return nil
+    }
+
+    public mutating func receive(
+        _ chunk: StreamChunk, from direction: StreamDirection, at timestamp: Timestamp, state: inout Session
+    ) -> StreamInterest {
+        switch state {
+        case .ignored:
+            return .done
+        case .probing(let client, let server, let firstSeen):
+            // The first data of the connection decides, from whichever side it comes: a ClientHello (or an
+            // SSLv2 hello) makes it TLS, anything else leaves it alone.
+            guard case .data(let bytes) = chunk, let tls = settings.tls else {
+                state = .ignored
+                return .done
+            }
+            guard TLSConnection.probe(bytes) else {
+                state = .ignored
+                return .done
+            }
+            counters.detected += 1
+            state = .tls(TLSConnection(client: client, server: server, firstSeen: firstSeen, settings: tls))
+            return receive(chunk, from: direction, at: timestamp, state: &state)
+        case .tls(var connection):
+            state = .ignored  // moved out while mutating, so the connection is not copied
+            let fromClient = direction == .clientToServer
+            var wantsMore: Bool
+            switch chunk {
+            case .data(let bytes): wantsMore = connection.receive(bytes, fromClient: fromClient, at: timestamp)
+            case .gap(let n): wantsMore = connection.gap(n, fromClient: fromClient, at: timestamp)
+            case .end: 
+                connection.end(fromClient: fromClient, at: timestamp)
+                wantsMore = !connection.isDone
+            }
+            if let event = connection.takeEvent() {
+                publish(event, client: settings.tlsClient)
+                wantsMore = false
+            }
+            state = .tls(connection)
+            return wantsMore ? .more : .done
+        }
+    }
+
+    public mutating func close(state: inout Session, reason: StreamEndReason, at timestamp: Timestamp) {
+        guard case .tls(var connection) = state else { return }
+        state = .ignored
+        if let event = connection.finish(at: timestamp) { publish(event, client: settings.tlsClient) }
+    }
+
+    mutating func publish(_ event: Event, client: UInt8) {
+        pending.append((client, event))
+        counters.events += 1
+    }
+}

@@ -1,0 +1,140 @@
+// The TLS event, key by key as Packetbeat 8.x publishes it (reference packetbeat-tls-events.md and
+// Packetbeat's golden events), plus what Packetbeat never shipped: `tls.server.ja3s`, `tls.client.ja4`,
+// `tls.curve`, `tls.detailed.history`, `tls.detailed.anomalies`. Deliberate differences, documented in
+// docs/FIELDS.md: TLS 1.3 resumption is `psk` and only when the server accepted a PSK (Packetbeat reports
+// the middlebox-compatibility session id echo as resumption by id); without a ServerHello no version is
+// reported (Packetbeat printed the client's offer, or "0.0"); `tls.server.x509.serial_number` is upper-case
+// hex as ECS specifies (the detailed certificate keeps Packetbeat's decimal); alerts carry `description`
+// beside Packetbeat's `type`.
+
+import DissectorKit
+import Events
+import NetModel
+import TLSFingerprint
+import TLSWire
+import X509Fields
+
+/// Maps a finished connection to its event.
+struct TLSEventMapper {
+    let settings: TLSSettings
+
+    func event(for c: TLSConnection) -> Event {
+        let f = c.facts
+        let sni = f.clientHello?.extensions.serverNames.first.map(TLSEventMapper.text)
+        let established = c.client.encrypted && c.server.encrypted
+        let start = c.handshakeStart ?? c.firstSeen
+        let summary = ConnectionSummary(
+            client: c.endpoints.client, server: c.endpoints.server, ipProtocol: c.ipProtocol, start: start,
+            end: max(c.handshakeEnd, start))
+        var fields = ConnectionFields.make(summary, protocolName: "tls", status: established ? "OK" : "Error", domain: sni)
+
+        var tls = Fields(capacity: 16)
+        if let version = f.negotiatedVersion {
+            tls.append("version", .string(version.versionText))
+            tls.append("version_protocol", .string(version.protocolName))
+        }
+        if let cipher = f.serverHello?.cipherSuite { tls.append("cipher", .string(cipher.description)) }
+        if let group = f.keyExchangeGroup { tls.append("curve", .string(group.description)) }
+        tls.append("established", .bool(established))
+        let resumption = f.resumptionMethod
+        tls.append("resumed", .bool(resumption != nil))
+        if let alpn = f.serverHello?.extensions.alpnProtocols.first {
+            tls.append("next_protocol", .string(TLSEventMapper.text(alpn)))
+        }
+        tls.append("client", .object(clientFields(f, sni: sni)))
+        tls.append("server", .object(serverFields(f)))
+        if settings.includeDetailedFields {
+            tls.append("detailed", .object(detailedFields(c, resumption: resumption)))
+        }
+        fields.append("tls", .object(tls))
+        return Event(timestamp: summary.end, fields: fields)
+    }
+
+    func clientFields(_ f: HandshakeFacts, sni: String?) -> Fields {
+        var client = Fields(capacity: 12)
+        if let sni { client.append("server_name", .string(sni)) }
+        if let summary = TLSEventMapper.fingerprintSummary(f) {
+            client.append("ja3", .string(JA3.fingerprint(summary).md5))
+            client.append("ja4", .string(JA4.fingerprint(summary)))
+        }
+        let ciphers = f.clientHello?.cipherSuites ?? f.sslv2Hello?.cipherSuites ?? []
+        if !ciphers.isEmpty { client.append("supported_ciphers", .strings(ciphers.map(\.description))) }
+        if settings.sendCertificates, !f.clientCertificates.isEmpty {
+            certificateFields(f.clientCertificates, into: &client)
+        }
+        return client
+    }
+
+    func serverFields(_ f: HandshakeFacts) -> Fields {
+        var server = Fields(capacity: 12)
+        if let hello = f.serverHello {
+            let s = ServerHelloSummary(
+                version: hello.legacyVersion.rawValue, cipherSuite: hello.cipherSuite.rawValue,
+                extensionTypes: hello.extensions.types.map(\.rawValue))
+            server.append("ja3s", .string(JA3S.fingerprint(s).md5))
+        }
+        if settings.sendCertificates, !f.serverCertificates.isEmpty {
+            certificateFields(f.serverCertificates, into: &server)
+        }
+        return server
+    }
+
+    /// `hash.*`, `subject`, `issuer`, `not_before`, `not_after`, `x509.*` of the leaf, and `certificate_chain`
+    /// (PEM, leaf first) when raw certificates are asked for.
+    func certificateFields(_ chain: [[UInt8]], into side: inout Fields) {
+        guard let leafDER = chain.first else { return }
+        let leaf = X509Parser.fields(der: leafDER)
+        if !settings.fingerprints.isEmpty {
+            var hash = Fields(capacity: 3)
+            for alg in settings.fingerprints {
+                let value: String
+                switch alg {
+                case .md5: value = leaf?.fingerprints.md5 ?? X509Parser.fingerprint(.md5, der: leafDER)
+                case .sha1: value = leaf?.fingerprints.sha1 ?? X509Parser.fingerprint(.sha1, der: leafDER)
+                case .sha256: value = leaf?.fingerprints.sha256 ?? X509Parser.fingerprint(.sha256, der: leafDER)
+                }
+                hash.append(alg.rawValue, .string(value))
+            }
+            side.append("hash", .object(hash))
+        }
+        if let leaf {
+            side.append("subject", .string(leaf.subject.distinguishedName))
+            side.append("issuer", .string(leaf.issuer.distinguishedName))
+            if let t = leaf.notBefore { side.append("not_before", .timestamp(TLSEventMapper.timestamp(t))) }
+            if let t = leaf.notAfter { side.append("not_after", .timestamp(TLSEventMapper.timestamp(t))) }
+            side.append("x509", .object(CertificateMapping.ecs(leaf)))
+        }
+        if settings.includeRawCertificates {
+            side.append("certificate_chain", .strings(chain.map { X509Parser.pem(der: $0) }))
+        }
+    }
+
+    /// The fingerprint inputs of the client hello (TLS or SSLv2), or nil without one.
+    static func fingerprintSummary(_ f: HandshakeFacts) -> ClientHelloSummary? {
+        if let h = f.clientHello {
+            let e = h.extensions
+            return ClientHelloSummary(
+                legacyVersion: h.legacyVersion.rawValue, cipherSuites: h.cipherSuites.map(\.rawValue),
+                extensionTypes: e.types.map(\.rawValue), supportedGroups: e.supportedGroups.map(\.rawValue),
+                ecPointFormats: e.ecPointFormats.map(\.rawValue), signatureAlgorithms: e.signatureAlgorithms.map(\.rawValue),
+                supportedVersions: e.supportedVersions.map(\.rawValue), alpnProtocols: e.alpnProtocols,
+                hasServerName: !e.serverNames.isEmpty)
+        }
+        if let v2 = f.sslv2Hello {
+            return ClientHelloSummary(
+                legacyVersion: v2.version.rawValue, cipherSuites: v2.cipherSuites.map(\.rawValue), isSSLv2: true)
+        }
+        return nil
+    }
+
+    /// Bytes from the wire as text: UTF-8 when valid, else each byte as a Latin-1 character, so nothing is
+    /// lost or invented.
+    static func text(_ bytes: [UInt8]) -> String {
+        if let s = String(validating: bytes, as: UTF8.self) { return s }
+        return String(bytes.map { Character(Unicode.Scalar($0)) })
+    }
+
+    static func timestamp(_ t: CertificateTime) -> Timestamp {
+        Timestamp(seconds: t.secondsSince1970, nanoseconds: Int64(t.millisecond) * 1_000_000)
+    }
+}
