@@ -191,7 +191,7 @@ struct PublicKeyFields: Equatable {
 
     private static func smallInteger(_ content: ArraySlice<UInt8>) -> Int? {
         let significant = content.drop { $0 == 0 }
-        guard significant.count <= 7 || (significant.count == 8 && significant.first! < 0x80) else { return nil }
+        guard significant.count < 8 || (significant.count == 8 && (significant.first ?? 0) < 0x80) else { return nil }
         return significant.reduce(0) { $0 << 8 | Int($1) }
     }
 }

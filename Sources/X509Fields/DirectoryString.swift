@@ -34,7 +34,9 @@ enum DirectoryString {
         case .ia5String:
             return Decoded(text: latin1(bytes), anomaly: bytes.allSatisfy { $0 < 0x80 } ? nil : .nameInvalidString)
         case .numericString:
-            let valid = bytes.allSatisfy { $0 == UInt8(ascii: " ") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+            let valid = bytes.allSatisfy {
+                $0 == UInt8(ascii: " ") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+            }
             return Decoded(text: latin1(bytes), anomaly: valid ? nil : .nameInvalidString)
         case .teletexString:
             return Decoded(text: latin1(bytes), anomaly: nil)

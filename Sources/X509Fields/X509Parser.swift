@@ -76,11 +76,11 @@ public enum X509Parser {
         return fields
     }
 
-    /// `[0] EXPLICIT Version DEFAULT v1`; 1-based.
+    /// `[0] EXPLICIT Version DEFAULT v1`, 1-based; a negative version is malformed.
     private static func readVersion(_ node: ASN1Node?, anomalies: inout [X509Anomaly]) -> Int? {
         guard let node else { return 1 }
         guard case .constructed(let inner) = node.content, let integer = inner.first(where: { _ in true }),
-            let raw = try? Int(derEncoded: integer), raw < Int.max
+            let raw = try? Int(derEncoded: integer), (0..<Int.max).contains(raw)
         else {
             anomalies.append(.versionMalformed)
             return nil

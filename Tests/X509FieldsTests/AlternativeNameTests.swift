@@ -3,6 +3,7 @@
 // `0:0:0:0:0:FFFF:C633:6407` → `198.51.100.7` (Go prints IPv4-mapped addresses as IPv4).
 
 import Testing
+
 @testable import X509Fields
 
 @Suite("Subject alternative names")

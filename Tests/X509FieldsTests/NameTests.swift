@@ -6,6 +6,7 @@
 // (OpenSSL prints `\C3\BC`).
 
 import Testing
+
 @testable import X509Fields
 
 @Suite("Distinguished names")
@@ -146,7 +147,10 @@ struct NameTests {
             .commonName, .serialNumber, .country, .locality, .stateOrProvince, .streetAddress, .organization,
             .organizationalUnit, .postalCode,
         ]
-        #expect(named.compactMap(\.goShortName) == ["CN", "SERIALNUMBER", "C", "L", "ST", "STREET", "O", "OU", "POSTALCODE"])
+        #expect(
+            named.compactMap(\.goShortName) == [
+                "CN", "SERIALNUMBER", "C", "L", "ST", "STREET", "O", "OU", "POSTALCODE",
+            ])
         #expect(NameAttributeType(rawValue: "2.5.4.15").goShortName == nil)
     }
 }

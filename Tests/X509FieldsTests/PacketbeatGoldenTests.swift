@@ -75,7 +75,9 @@ struct PacketbeatGoldenTests {
 
     @Test func pemStringsMatchTheGoldenCertificateChain() throws {
         let golden = try Fixture.text("golden-chain.pem")
-        let names = ["golden-www-example-org", "golden-digicert-sha2-secure-server-ca", "golden-digicert-global-root-ca"]
+        let names = [
+            "golden-www-example-org", "golden-digicert-sha2-secure-server-ca", "golden-digicert-global-root-ca",
+        ]
         let pems = try names.map { X509Parser.pem(der: try Fixture.der($0)) }
         #expect(pems.joined() == golden)
     }

@@ -2,6 +2,7 @@
 // were converted from OpenSSL's hex (`openssl x509 -serial`) with Python's `int(hex, 16)`.
 
 import Testing
+
 @testable import X509Fields
 
 @Suite("Serial numbers")
@@ -41,9 +42,11 @@ struct SerialNumberTests {
 
     @Test func decimalConversionMatchesKnownPowersOfTwo() {
         #expect(SerialNumberText.decimal([0x01, 0, 0, 0, 0, 0, 0, 0, 0]) == "18446744073709551616")
-        #expect(SerialNumberText.decimal([UInt8](repeating: 0xFF, count: 16)) == "340282366920938463463374607431768211455")
-        #expect(SerialNumberText.decimal([0x01] + [UInt8](repeating: 0, count: 20))
-            == "1461501637330902918203684832716283019655932542976")
+        #expect(
+            SerialNumberText.decimal([UInt8](repeating: 0xFF, count: 16)) == "340282366920938463463374607431768211455")
+        #expect(
+            SerialNumberText.decimal([0x01] + [UInt8](repeating: 0, count: 20))
+                == "1461501637330902918203684832716283019655932542976")
         #expect(SerialNumberText.decimal([0x3B, 0x9A, 0xCA, 0x00]) == "1000000000")
         #expect(SerialNumberText.decimal([]) == "0")
     }
@@ -51,8 +54,9 @@ struct SerialNumberTests {
     @Test func negativeValuesAreTwosComplement() {
         var anomalies: [X509Anomaly] = []
         #expect(SerialNumberText.read([0xFF], anomalies: &anomalies) == SerialNumberText(decimal: "-1", hex: "-01"))
-        #expect(SerialNumberText.read([0x80, 0x00], anomalies: &anomalies)
-            == SerialNumberText(decimal: "-32768", hex: "-8000"))
+        #expect(
+            SerialNumberText.read([0x80, 0x00], anomalies: &anomalies)
+                == SerialNumberText(decimal: "-32768", hex: "-8000"))
     }
 
     @Test func aSerialAtTheLimitIsConverted() {

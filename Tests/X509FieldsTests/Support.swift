@@ -64,10 +64,11 @@ struct Oracle {
             fingerprints[algorithm] = try value("\(algorithm) Fingerprint=").replacingOccurrences(of: ":", with: "")
         }
         self.fingerprints = fingerprints
-        keyBits = lines.lazy.compactMap { line -> Int? in
-            guard let range = line.range(of: "Public-Key: (") else { return nil }
-            return Int(line[range.upperBound...].prefix { $0.isNumber })
-        }.first
+        keyBits =
+            lines.lazy.compactMap { line -> Int? in
+                guard let range = line.range(of: "Public-Key: (") else { return nil }
+                return Int(line[range.upperBound...].prefix { $0.isNumber })
+            }.first
     }
 
     /// `Nov  3 12:00:00 2020 GMT` → `2020-11-03T12:00:00.000Z`.

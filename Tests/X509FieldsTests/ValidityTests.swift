@@ -2,8 +2,8 @@
 // forms Go accepts, and Packetbeat's `2018-11-28T00:00:00.000Z` text. Expected values are OpenSSL's
 // (`-dates`, Fixtures/oracle/*.txt); epoch seconds were computed with Python's `calendar.timegm`.
 
-import SwiftASN1
 import Testing
+
 @testable import X509Fields
 
 @Suite("Validity")
@@ -35,12 +35,6 @@ struct ValidityTests {
         #expect(relaxed("1801010000", utc: true) == nil)
         #expect(relaxed("180101000000+01", utc: true) == nil)
         #expect(relaxed("181301000000Z", utc: true) == nil)
-    }
-
-    @Test func aGeneralizedTimeFractionBecomesMilliseconds() throws {
-        let time = try GeneralizedTime(
-            year: 2030, month: 6, day: 1, hours: 12, minutes: 0, seconds: 0, fractionalSeconds: 0.123)
-        #expect(CertificateTime(time).description == "2030-06-01T12:00:00.123Z")
     }
 
     @Test func epochSecondsRoundTripAcrossEras() {
