@@ -106,4 +106,36 @@ public struct TLSWireAnomaly: RawRepresentable, Hashable, Sendable, CustomString
     public static let heartbeatPayloadTooLong = TLSWireAnomaly(rawValue: "tls.heartbeat.payload_too_long")
     /// A Heartbeat with less than 16 bytes of padding (RFC 6520 section 4).
     public static let heartbeatShortPadding = TLSWireAnomaly(rawValue: "tls.heartbeat.short_padding")
+
+    /// Every anomaly the grammar reports, for counters and documentation checks.
+    public static let known: [TLSWireAnomaly] = [
+        .recordTooLong,
+        .recordBadVersion,
+        .recordUnknownContentType,
+        .recordEmpty,
+        .handshakeTooLong,
+        .handshakeTruncated,
+        .handshakeBadLength,
+        .handshakeUnknownType,
+        .clientHelloBadSessionIDLength,
+        .clientHelloBadCipherSuitesLength,
+        .clientHelloNoCompressionMethods,
+        .serverHelloBadSessionIDLength,
+        .sslv2Malformed,
+        .extensionMalformed,
+        .extensionDuplicate,
+        .extensionTooMany,
+        .extensionTooManyEntries,
+        .extensionServerNameTooLong,
+        .extensionPaddingNotZero,
+        .extensionRecordSizeLimitTooSmall,
+        .certificateChainTooLong,
+        .certificateTooLarge,
+        .certificateEmptyEntry,
+        .alertBadLength,
+        .alertUnknownLevel,
+        .changeCipherSpecMalformed,
+        .heartbeatPayloadTooLong,
+        .heartbeatShortPadding,
+    ]
 }

@@ -16,42 +16,44 @@ public struct CipherSuite: TLSCodePoint {
     /// The registry name, e.g. `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`.
     public var name: String? { Self.registeredName(rawValue) }
 
-    // Members use the registry spelling so they read like the names that are printed.
+    // A few common suites by name (the registry name, in lowerCamelCase without the TLS_ prefix).
 
-    /// 0x1301 (TLS 1.3).
-    public static let TLS_AES_128_GCM_SHA256 = CipherSuite(0x1301)
-    /// 0x1302 (TLS 1.3).
-    public static let TLS_AES_256_GCM_SHA384 = CipherSuite(0x1302)
-    /// 0x1303 (TLS 1.3).
-    public static let TLS_CHACHA20_POLY1305_SHA256 = CipherSuite(0x1303)
-    /// 0xc02b.
-    public static let TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 = CipherSuite(0xc02b)
-    /// 0xc02c.
-    public static let TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 = CipherSuite(0xc02c)
-    /// 0xc02f.
-    public static let TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 = CipherSuite(0xc02f)
-    /// 0xc030.
-    public static let TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 = CipherSuite(0xc030)
-    /// 0xcca8.
-    public static let TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 = CipherSuite(0xcca8)
-    /// 0xcca9.
-    public static let TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 = CipherSuite(0xcca9)
-    /// 0xc013.
-    public static let TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA = CipherSuite(0xc013)
-    /// 0x009e.
-    public static let TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 = CipherSuite(0x009e)
-    /// 0x009c.
-    public static let TLS_RSA_WITH_AES_128_GCM_SHA256 = CipherSuite(0x009c)
-    /// 0x002f.
-    public static let TLS_RSA_WITH_AES_128_CBC_SHA = CipherSuite(0x002f)
-    /// 0x000a.
-    public static let TLS_RSA_WITH_3DES_EDE_CBC_SHA = CipherSuite(0x000a)
-    /// 0x0081, a GOST suite Packetbeat names though the registry does not.
-    public static let TLS_GOSTR341001_WITH_28147_CNT_IMIT = CipherSuite(0x0081)
-    /// 0x00ff: not a suite; a client's signal that it supports secure renegotiation (RFC 5746 section 3.3).
-    public static let TLS_EMPTY_RENEGOTIATION_INFO_SCSV = CipherSuite(0x00ff)
-    /// 0x5600: not a suite; a client's signal that this is a fallback retry (RFC 7507 section 2).
-    public static let TLS_FALLBACK_SCSV = CipherSuite(0x5600)
+    /// TLS_AES_128_GCM_SHA256 (0x1301): TLS 1.3.
+    public static let aes128GCMSHA256 = CipherSuite(0x1301)
+    /// TLS_AES_256_GCM_SHA384 (0x1302): TLS 1.3.
+    public static let aes256GCMSHA384 = CipherSuite(0x1302)
+    /// TLS_CHACHA20_POLY1305_SHA256 (0x1303): TLS 1.3.
+    public static let chaCha20Poly1305SHA256 = CipherSuite(0x1303)
+    /// TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 (0xc02b).
+    public static let ecdheECDSAWithAES128GCMSHA256 = CipherSuite(0xc02b)
+    /// TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 (0xc02c).
+    public static let ecdheECDSAWithAES256GCMSHA384 = CipherSuite(0xc02c)
+    /// TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (0xc02f).
+    public static let ecdheRSAWithAES128GCMSHA256 = CipherSuite(0xc02f)
+    /// TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (0xc030).
+    public static let ecdheRSAWithAES256GCMSHA384 = CipherSuite(0xc030)
+    /// TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 (0xcca8).
+    public static let ecdheRSAWithChaCha20Poly1305SHA256 = CipherSuite(0xcca8)
+    /// TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 (0xcca9).
+    public static let ecdheECDSAWithChaCha20Poly1305SHA256 = CipherSuite(0xcca9)
+    /// TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA (0xc013).
+    public static let ecdheRSAWithAES128CBCSHA = CipherSuite(0xc013)
+    /// TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 (0x009e).
+    public static let dheRSAWithAES128GCMSHA256 = CipherSuite(0x009e)
+    /// TLS_RSA_WITH_AES_128_GCM_SHA256 (0x009c).
+    public static let rsaWithAES128GCMSHA256 = CipherSuite(0x009c)
+    /// TLS_RSA_WITH_AES_128_CBC_SHA (0x002f).
+    public static let rsaWithAES128CBCSHA = CipherSuite(0x002f)
+    /// TLS_RSA_WITH_3DES_EDE_CBC_SHA (0x000a).
+    public static let rsaWith3DESEDECBCSHA = CipherSuite(0x000a)
+    /// TLS_GOSTR341001_WITH_28147_CNT_IMIT (0x0081): a GOST suite Packetbeat names though the registry does not.
+    public static let gostR341001With28147CNTIMIT = CipherSuite(0x0081)
+    /// TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00ff): not a suite; a client's signal that it supports secure
+    /// renegotiation (RFC 5746 section 3.3).
+    public static let emptyRenegotiationInfoSCSV = CipherSuite(0x00ff)
+    /// TLS_FALLBACK_SCSV (0x5600): not a suite; a client's signal that this is a fallback retry (RFC 7507
+    /// section 2).
+    public static let fallbackSCSV = CipherSuite(0x5600)
 
     /// True for the two signalling values, which no server may select.
     public var isSignalingValue: Bool { rawValue == 0x00ff || rawValue == 0x5600 }

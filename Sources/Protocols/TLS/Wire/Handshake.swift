@@ -37,6 +37,10 @@ public struct HandshakeHeader: Sendable, Hashable {
 }
 
 /// What the caller knows about the connection that some grammars need.
+///
+/// Before a ServerHello (version nil), Certificate and NewSessionTicket read with the TLS 1.2 grammar,
+/// CertificateRequest as TLS 1.2 (with signature algorithms), and ServerKeyExchange only recognises
+/// named-curve ECDHE unless `keyExchange` says otherwise.
 public struct HandshakeContext: Sendable, Hashable {
     /// The negotiated version (the ServerHello's selected version), once known.
     public var version: ProtocolVersion?

@@ -50,10 +50,12 @@ public struct HelloRandom: Sendable, Hashable {
         }
     }
 
+    /// Byte-for-byte equality (tuples are not Equatable, so it is spelled out).
     public static func == (a: HelloRandom, b: HelloRandom) -> Bool {
         a.words.0 == b.words.0 && a.words.1 == b.words.1 && a.words.2 == b.words.2 && a.words.3 == b.words.3
     }
 
+    /// Hashes the 32 bytes.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(words.0)
         hasher.combine(words.1)

@@ -2,8 +2,8 @@
 // CompressedCertificate, CertificateRequest and CertificateVerify. The "DER" here is synthetic: the wire
 // layer copies certificates without decoding them.
 
-import Testing
 import TLSWire
+import Testing
 import WireKit
 
 @Suite struct CertificateTests {
@@ -17,7 +17,7 @@ import WireKit
     @Test func tls12ChainIsCopiedLeafFirst() throws {
         let body = vec24(
             vec24(Self.leaf)  // certificate 1: the leaf
-            + vec24(Self.issuer)  // certificate 2: its issuer
+                + vec24(Self.issuer)  // certificate 2: its issuer
         )
         let c = try certificate(body)
         #expect(c.requestContext == nil)
@@ -44,8 +44,10 @@ import WireKit
         try #require(c.entries.map(\.der) == [Self.leaf, Self.issuer])
         let first = c.entries[0].extensions
         #expect(first.types == [.statusRequest, .signedCertificateTimestamp])
-        #expect(first[.statusRequest]?.value == .certificateStatus(
-            CertificateStatus(statusType: .ocsp, responseLength: 5, ocspResponseStatus: .successful)))
+        #expect(
+            first[.statusRequest]?.value
+                == .certificateStatus(
+                    CertificateStatus(statusType: .ocsp, responseLength: 5, ocspResponseStatus: .successful)))
         #expect(first[.signedCertificateTimestamp]?.value == .signedCertificateTimestamps(count: 1))
         #expect(c.entries[1].extensions.isEmpty)
         #expect(c.anomalies.isEmpty)
@@ -105,7 +107,8 @@ import WireKit
     @Test func compressedCertificateKeepsAlgorithmAndLengths() throws {
         let body = wire("0002") + wire("000400") + vec24(repeated(9, 50))  // brotli, 1024 bytes when inflated
         guard case .compressedCertificate(let c) = try message(handshake(25, body)) else {
-            Issue.record("not a CompressedCertificate"); return
+            Issue.record("not a CompressedCertificate")
+            return
         }
         #expect(c.algorithm == .brotli && c.uncompressedLength == 1024 && c.compressedLength == 50)
     }
@@ -140,8 +143,10 @@ import WireKit
         #expect(r.requestContext == wire("abcd"))
         #expect(r.signatureAlgorithms == [.rsaPSSRSAESHA256, .ed25519])
         #expect(r.extensions[.certificateAuthorities]?.value == .certificateAuthorities(count: 1))
-        #expect(r.extensions[.statusRequest]?.value == .statusRequest(
-            StatusRequest(statusType: .ocsp, responderIDListLength: 0, requestExtensionsLength: 0)))
+        #expect(
+            r.extensions[.statusRequest]?.value
+                == .statusRequest(
+                    StatusRequest(statusType: .ocsp, responderIDListLength: 0, requestExtensionsLength: 0)))
         #expect(r.anomalies.isEmpty)
     }
 

@@ -1,8 +1,8 @@
 // ClientHello (RFC 8446 section 4.1.2, RFC 5246 section 7.4.1.2): a table-built hello, the limits of its
 // fixed fields, and two real hellos (Firefox, and Chrome with GREASE).
 
-import Testing
 import TLSWire
+import Testing
 import WireKit
 
 @Suite struct ClientHelloTests {
@@ -26,7 +26,10 @@ import WireKit
         #expect(h.random.bytes == (0..<32).map(UInt8.init))
         #expect(h.random.gmtUnixTime == 0x0001_0203)
         #expect(h.sessionID == repeated(0xaa, 32))
-        #expect(h.cipherSuites == [.TLS_AES_128_GCM_SHA256, .TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, .TLS_EMPTY_RENEGOTIATION_INFO_SCSV])
+        #expect(
+            h.cipherSuites == [
+                .aes128GCMSHA256, .ecdheRSAWithAES128GCMSHA256, .emptyRenegotiationInfoSCSV,
+            ])
         #expect(h.compressionMethods == [.deflate, .null])
         #expect(h.hasExtensionBlock)
         #expect(h.extensions.types == [.serverName, .extendedMasterSecret])
@@ -52,7 +55,7 @@ import WireKit
     @Test func oddOrEmptyCipherSuiteListsAreReported() throws {
         let odd = wire("0303") + repeated(0x11, 32) + vec8([]) + vec16(wire("c02f 13")) + vec8(wire("00"))
         let h = try hello(odd)
-        #expect(h.cipherSuites == [.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256])
+        #expect(h.cipherSuites == [.ecdheRSAWithAES128GCMSHA256])
         #expect(h.anomalies == [.clientHelloBadCipherSuitesLength])
         let empty = wire("0303") + repeated(0x11, 32) + vec8([]) + vec16([]) + vec8(wire("00"))
         #expect(try hello(empty).anomalies == [.clientHelloBadCipherSuitesLength])
@@ -90,32 +93,42 @@ import WireKit
         #expect(h.legacyVersion.recordText == "3.3")
         #expect(h.sessionID == wire("46f8617b580ac9358e2aa44e306d52466bcc989c87c8ca64309f5faf50ba7b4d"))
         #expect(h.cipherSuites.count == 17)
-        #expect(h.cipherSuites.first == .TLS_AES_128_GCM_SHA256 && h.cipherSuites.last == CipherSuite(0x0035))
+        #expect(h.cipherSuites.first == .aes128GCMSHA256 && h.cipherSuites.last == CipherSuite(0x0035))
         #expect(h.compressionMethods.map(\.description) == ["NULL"])
         #expect(h.extensions.types.map(\.rawValue) == [0, 23, 65281, 10, 11, 35, 16, 5, 34, 51, 43, 13, 45, 28, 21])
         #expect(h.extensions.serverNames == [ascii("contile.services.mozilla.com")])
-        #expect(h.extensions.supportedGroups.map(\.description)
-            == ["x25519", "secp256r1", "secp384r1", "secp521r1", "ffdhe2048", "ffdhe3072"])
+        #expect(
+            h.extensions.supportedGroups.map(\.description)
+                == ["x25519", "secp256r1", "secp384r1", "secp521r1", "ffdhe2048", "ffdhe3072"])
         #expect(h.extensions.ecPointFormats == [.uncompressed])
         #expect(h.extensions.alpnProtocols == [ascii("h2"), ascii("http/1.1")])
         #expect(h.extensions.supportedVersions.map(\.description) == ["TLS 1.3", "TLS 1.2"])
-        #expect(h.extensions.signatureAlgorithms.map(\.packetbeatDescription) == [
-            "ecdsa_secp256r1_sha256", "ecdsa_secp384r1_sha384", "ecdsa_secp521r1_sha512", "rsa_pss_sha256",
-            "rsa_pss_sha384", "rsa_pss_sha512", "rsa_pkcs1_sha256", "rsa_pkcs1_sha384", "rsa_pkcs1_sha512",
-            "ecdsa_sha1", "rsa_pkcs1_sha1",
-        ])
+        #expect(
+            h.extensions.signatureAlgorithms.map(\.packetbeatDescription) == [
+                "ecdsa_secp256r1_sha256", "ecdsa_secp384r1_sha384", "ecdsa_secp521r1_sha512", "rsa_pss_sha256",
+                "rsa_pss_sha384", "rsa_pss_sha512", "rsa_pkcs1_sha256", "rsa_pkcs1_sha384", "rsa_pkcs1_sha512",
+                "ecdsa_sha1", "rsa_pkcs1_sha1",
+            ])
         #expect(h.extensions.pskKeyExchangeModes == [.pskDHEKE])
-        #expect(h.extensions[.keyShare]?.value
-            == .keyShares([KeyShareEntry(group: .x25519, keyExchangeLength: 32),
-                           KeyShareEntry(group: .secp256r1, keyExchangeLength: 65)]))
+        #expect(
+            h.extensions[.keyShare]?.value
+                == .keyShares([
+                    KeyShareEntry(group: .x25519, keyExchangeLength: 32),
+                    KeyShareEntry(group: .secp256r1, keyExchangeLength: 65),
+                ]))
         #expect(h.extensions[.recordSizeLimit]?.value == .recordSizeLimit(0x4001))
         #expect(h.extensions[.padding]?.value == .padding(length: 122))
         #expect(h.extensions[.sessionTicket]?.value == .sessionTicket(length: 0))
         #expect(h.extensions[.renegotiationInfo]?.value == .renegotiationInfo(length: 0))
-        #expect(h.extensions[.statusRequest]?.value
-            == .statusRequest(StatusRequest(statusType: .ocsp, responderIDListLength: 0, requestExtensionsLength: 0)))
-        #expect(h.extensions[.delegatedCredential]?.value
-            == .signatureSchemes([SignatureScheme(0x0403), SignatureScheme(0x0503), SignatureScheme(0x0603), .ecdsaSHA1]))
+        #expect(
+            h.extensions[.statusRequest]?.value
+                == .statusRequest(
+                    StatusRequest(statusType: .ocsp, responderIDListLength: 0, requestExtensionsLength: 0)))
+        #expect(
+            h.extensions[.delegatedCredential]?.value
+                == .signatureSchemes([
+                    SignatureScheme(0x0403), SignatureScheme(0x0503), SignatureScheme(0x0603), .ecdsaSHA1,
+                ]))
     }
 
     @Test func realChromeHelloKeepsGREASEInWireOrder() throws {

@@ -1,8 +1,10 @@
 // Code-point names against the names Packetbeat prints (algos.go, alerts.go, extensions.go, parse.go) and
 // the IANA registries, including the formatting of unknown and GREASE values.
 
-import Testing
+import Foundation
 import TLSWire
+import Testing
+import WireKit
 
 /// One printed name: which registry, which value, what Packetbeat prints.
 struct PrintedName: Sendable, CustomStringConvertible {
@@ -178,8 +180,32 @@ let packetbeatPrintedNames: [PrintedName] = [
     }
 
     @Test func signallingValuesAreMarked() {
-        #expect(CipherSuite.TLS_FALLBACK_SCSV.isSignalingValue)
-        #expect(CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV.isSignalingValue)
-        #expect(!CipherSuite.TLS_AES_128_GCM_SHA256.isSignalingValue)
+        #expect(CipherSuite.fallbackSCSV.isSignalingValue)
+        #expect(CipherSuite.emptyRenegotiationInfoSCSV.isSignalingValue)
+        #expect(!CipherSuite.aes128GCMSHA256.isSignalingValue)
+    }
+}
+
+@Suite struct AnomalyVocabularyTests {
+    @Test func namesAreUniqueDottedAndUnderTLS() {
+        let names = TLSWireAnomaly.known.map(\.name)
+        #expect(Set(names).count == names.count)
+        #expect(names.allSatisfy { $0.hasPrefix("tls.") && $0.split(separator: ".").count == 3 })
+    }
+
+    @Test func everyNameIsDocumentedInTheTLSWireSection() throws {
+        // The docs live beside the sources; resolve symlinks so the check also runs from a scratch package.
+        let here = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        let docs = here.deletingLastPathComponent().appendingPathComponent("../../../../docs/ANOMALIES.md")
+        let text = try String(contentsOf: docs.standardizedFileURL, encoding: .utf8)
+        let section = try #require(text.components(separatedBy: "## TLS wire").last)
+        for anomaly in TLSWireAnomaly.known {
+            #expect(section.contains("| `\(anomaly.name)` |"), "\(anomaly.name) is not in docs/ANOMALIES.md")
+        }
+    }
+
+    @Test func aThrownErrorWithoutATLSNameMapsToTheCallersFallback() {
+        let bare = WireError.truncated(at: 3, needed: 2)
+        #expect(TLSWireAnomaly(bare, otherwise: .handshakeTruncated) == .handshakeTruncated)
     }
 }

@@ -1,8 +1,8 @@
 // The extension block as a whole: one malformed body does not lose the message, duplicates and excess
 // extensions are reported, and a block that does not match its message is read as far as it goes.
 
-import Testing
 import TLSWire
+import Testing
 import WireKit
 
 @Suite struct ExtensionBlockTests {
@@ -44,7 +44,7 @@ import WireKit
 
     @Test func aBodyRunningPastTheBlockIsKeptWithItsTypeAndReportedTruncated() throws {
         let body = minimalClientHelloBody() + vec16(ext(0x0017) + wire("000d 0010 0403"))  // claims 16, has 2
-        let h = try parse(body) { b throws(WireError) in try ClientHello.parse(body: b) }
+        let h = try clientHello(body: body)
         #expect(h.extensions.types == [.extendedMasterSecret, .signatureAlgorithms])
         #expect(h.extensions[.signatureAlgorithms]?.isMalformed == true)
         #expect(h.anomalies == [.handshakeTruncated])
@@ -53,7 +53,7 @@ import WireKit
     @Test func aBlockLongerThanTheMessageIsReadAsFarAsItGoes() throws {
         let full = minimalClientHelloBody(extensions: ext(0x0017) + ext(0x0023, repeated(1, 8)))
         let cut = Array(full.dropLast(3))
-        let h = try parse(cut) { b throws(WireError) in try ClientHello.parse(body: b) }
+        let h = try clientHello(body: cut)
         #expect(h.extensions.types == [.extendedMasterSecret, .sessionTicket])
         #expect(h.extensions[.sessionTicket]?.isMalformed == true)
         #expect(h.anomalies == [.handshakeTruncated])
@@ -61,13 +61,13 @@ import WireKit
 
     @Test func bytesAfterTheBlockAreReported() throws {
         let body = minimalClientHelloBody(extensions: ext(0x0017)) + wire("dead")
-        let h = try parse(body) { b throws(WireError) in try ClientHello.parse(body: b) }
+        let h = try clientHello(body: body)
         #expect(h.extensions.types == [.extendedMasterSecret])
         #expect(h.anomalies == [.handshakeBadLength])
     }
 
     @Test func aSingleByteWhereTheBlockLengthShouldBeIsTruncation() throws {
-        let h = try parse(minimalClientHelloBody() + wire("00")) { b throws(WireError) in try ClientHello.parse(body: b) }
+        let h = try clientHello(body: minimalClientHelloBody() + wire("00"))
         #expect(h.hasExtensionBlock && h.extensions.isEmpty)
         #expect(h.anomalies == [.handshakeTruncated])
     }

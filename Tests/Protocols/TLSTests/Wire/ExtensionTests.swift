@@ -1,8 +1,8 @@
 // Each extension's body, decoded in the message it belongs to (the one dispatch table), byte table by byte
 // table.
 
-import Testing
 import TLSWire
+import Testing
 import WireKit
 
 @Suite struct ExtensionTests {
@@ -20,9 +20,11 @@ import WireKit
     }
 
     @Test func serverNameKeepsRawBytesEvenWhenNotUTF8() throws {
-        let (e, anomalies) = try inClientHello(ext(0x0000, vec16(
-            wire("00") + vec16(wire("c3 28 2e 65 78"))  // host_name: invalid UTF-8 then ".ex"
-        )))
+        let list = vec16(
+            wire("00")  // name_type: host_name
+                + vec16(wire("c3 28 2e 65 78"))  // host_name: invalid UTF-8, then ".ex"
+        )
+        let (e, anomalies) = try inClientHello(ext(0x0000, list))
         #expect(e?.value == .serverNames([ServerName(type: .hostName, name: wire("c3282e6578"))]))
         #expect(anomalies.isEmpty)
     }
@@ -41,10 +43,16 @@ import WireKit
             ext(0x0000, vec16((0..<count).flatMap { i in wire("00") + vec16(ascii("h\(i)")) }))
         }
         let (eight, none) = try inClientHello(names(8))
-        guard case .serverNames(let kept) = eight?.value else { Issue.record("no names"); return }
+        guard case .serverNames(let kept) = eight?.value else {
+            Issue.record("no names")
+            return
+        }
         #expect(kept.count == 8 && none.isEmpty)
         let (nine, anomalies) = try inClientHello(names(9))
-        guard case .serverNames(let capped) = nine?.value else { Issue.record("no names"); return }
+        guard case .serverNames(let capped) = nine?.value else {
+            Issue.record("no names")
+            return
+        }
         #expect(capped.count == 8 && anomalies == [.extensionTooManyEntries])
     }
 
@@ -53,20 +61,27 @@ import WireKit
     }
 
     @Test func alpnKeepsNonASCIIProtocolIds() throws {
-        let (e, _) = try inClientHello(ext(0x0010, vec16(
+        let list = vec16(
             vec8(ascii("h2"))  // "h2"
-            + vec8(wire("ff 00 e9"))  // three bytes that are not ASCII
-        )))
+                + vec8(wire("ff 00 e9"))  // three bytes that are not ASCII
+        )
+        let (e, _) = try inClientHello(ext(0x0010, list))
         #expect(e?.value == .protocolNames([ascii("h2"), wire("ff00e9")]))
     }
 
     @Test func thirtyTwoALPNIdsAreKeptAndAThirtyThirdIsNot() throws {
         func alpn(_ count: Int) -> [UInt8] { ext(0x0010, vec16((0..<count).flatMap { _ in vec8(ascii("x")) })) }
         let (all, none) = try inClientHello(alpn(32))
-        guard case .protocolNames(let kept) = all?.value else { Issue.record("no ALPN"); return }
+        guard case .protocolNames(let kept) = all?.value else {
+            Issue.record("no ALPN")
+            return
+        }
         #expect(kept.count == 32 && none.isEmpty)
         let (capped, anomalies) = try inClientHello(alpn(33))
-        guard case .protocolNames(let first) = capped?.value else { Issue.record("no ALPN"); return }
+        guard case .protocolNames(let first) = capped?.value else {
+            Issue.record("no ALPN")
+            return
+        }
         #expect(first.count == 32 && anomalies == [.extensionTooManyEntries])
     }
 
@@ -91,7 +106,10 @@ import WireKit
 
     @Test func signatureAlgorithmsAndTheirCertVariant() throws {
         let (sigs, _) = try inClientHello(ext(0x000d, vec16(wire("0403 0804 0201 efef"))))
-        #expect(sigs?.value == .signatureSchemes([.ecdsaSecp256r1SHA256, .rsaPSSRSAESHA256, .rsaPKCS1SHA1, SignatureScheme(0xefef)]))
+        #expect(
+            sigs?.value
+                == .signatureSchemes([.ecdsaSecp256r1SHA256, .rsaPSSRSAESHA256, .rsaPKCS1SHA1, SignatureScheme(0xefef)])
+        )
         let (cert, _) = try inClientHello(ext(0x0032, vec16(wire("0807"))))
         #expect(cert?.value == .signatureSchemes([.ed25519]))
     }
@@ -118,8 +136,10 @@ import WireKit
 
     @Test func statusRequestFromTheClientAndItsAcknowledgement() throws {
         let (request, _) = try inClientHello(ext(0x0005, wire("01") + vec16(wire("0003 aabbcc")) + vec16(wire("0102"))))
-        #expect(request?.value == .statusRequest(
-            StatusRequest(statusType: .ocsp, responderIDListLength: 5, requestExtensionsLength: 2)))
+        #expect(
+            request?.value
+                == .statusRequest(
+                    StatusRequest(statusType: .ocsp, responderIDListLength: 5, requestExtensionsLength: 2)))
         #expect(try inServerHello(ext(0x0005))?.value == .empty)
         let (nonEmptyAck) = try inServerHello(ext(0x0005, wire("00")))
         #expect(nonEmptyAck?.isMalformed == true)
@@ -138,7 +158,8 @@ import WireKit
         #expect(try inClientHello(ext(0x0017)).0?.value == .empty)
         #expect(try inClientHello(ext(0x0016)).0?.value == .empty)
         #expect(try inClientHello(ext(0x0001, wire("02"))).0?.value == .maxFragmentLength(2))
-        #expect(try inClientHello(ext(0x001b, vec8(wire("0001 0003")))).0?.value == .compressionAlgorithms([.zlib, .zstd]))
+        #expect(
+            try inClientHello(ext(0x001b, vec8(wire("0001 0003")))).0?.value == .compressionAlgorithms([.zlib, .zstd]))
         #expect(try inClientHello(ext(0x002a)).0?.value == .empty)  // early_data indication
     }
 
@@ -155,24 +176,34 @@ import WireKit
     }
 
     @Test func keyShareSharesFromTheClient() throws {
-        let (e, _) = try inClientHello(ext(0x0033, vec16(
-            wire("11ec") + vec16(repeated(1, 1216))  // X25519MLKEM768: 1216-byte share
-            + wire("001d") + vec16(repeated(2, 32))  // x25519: 32-byte share
-        )))
-        #expect(e?.value == .keyShares([
-            KeyShareEntry(group: .x25519MLKEM768, keyExchangeLength: 1216),
-            KeyShareEntry(group: .x25519, keyExchangeLength: 32),
-        ]))
+        let (e, _) = try inClientHello(
+            ext(
+                0x0033,
+                vec16(
+                    wire("11ec") + vec16(repeated(1, 1216))  // X25519MLKEM768: 1216-byte share
+                        + wire("001d") + vec16(repeated(2, 32))  // x25519: 32-byte share
+                )))
+        #expect(
+            e?.value
+                == .keyShares([
+                    KeyShareEntry(group: .x25519MLKEM768, keyExchangeLength: 1216),
+                    KeyShareEntry(group: .x25519, keyExchangeLength: 32),
+                ]))
     }
 
     @Test func encryptedClientHelloOuterAndInner() throws {
-        let outer = wire("00")  // type: outer
+        let outer =
+            wire("00")  // type: outer
             + wire("0001 0001")  // HPKE KDF HKDF-SHA256, AEAD AES-128-GCM
             + wire("2a")  // config_id 42
             + vec16(repeated(3, 32))  // enc
             + vec16(repeated(4, 200))  // payload
-        #expect(try inClientHello(ext(0xfe0d, outer)).0?.value == .encryptedClientHello(.outer, configID: 42, payloadLength: 200))
-        #expect(try inClientHello(ext(0xfe0d, wire("01"))).0?.value == .encryptedClientHello(.inner, configID: nil, payloadLength: 0))
+        #expect(
+            try inClientHello(ext(0xfe0d, outer)).0?.value
+                == .encryptedClientHello(.outer, configID: 42, payloadLength: 200))
+        #expect(
+            try inClientHello(ext(0xfe0d, wire("01"))).0?.value
+                == .encryptedClientHello(.inner, configID: nil, payloadLength: 0))
     }
 
     @Test func paddingMustBeZeros() throws {

@@ -1,31 +1,47 @@
 // ServerKeyExchange per key exchange, ClientKeyExchange, NewSessionTicket (TLS 1.2 and 1.3), Finished,
 // KeyUpdate, EncryptedExtensions, the empty messages, and the handshake-message front door.
 
-import Testing
 import TLSWire
+import Testing
 import WireKit
 
 @Suite struct KeyExchangeAndSessionTests {
     func serverKeyExchange(_ body: [UInt8], _ kind: KeyExchangeKind, _ version: ProtocolVersion? = .tls12) throws
         -> ServerKeyExchange
     {
-        try parse(body) { b throws(WireError) in try ServerKeyExchange.parse(body: b, keyExchange: kind, version: version) }
+        try parse(body) { b throws(WireError) in
+            try ServerKeyExchange.parse(body: b, keyExchange: kind, version: version)
+        }
     }
 
-    @Test func realECDHEServerKeyExchange() throws {
-        let context = HandshakeContext(version: .tls12, keyExchange: CipherSuite(0xc030).keyExchange)
-        guard case .serverKeyExchange(let ske) = try message(RealCaptures.ecdheServerKeyExchangeMessage, context: context)
-        else { Issue.record("not a ServerKeyExchange"); return }
-        #expect(ske.parameters == .ecdhe(curveType: .namedCurve, group: .secp256r1, publicKeyLength: 65))
-        #expect(ske.group == .secp256r1)
-        #expect(ske.signatureScheme == .rsaPKCS1SHA512 && ske.signatureLength == 512)
+    @Test func ownECDHEServerKeyExchange() throws {
+        let context = HandshakeContext(version: .tls12, keyExchange: CipherSuite(0xc02b).keyExchange)
+        guard case .serverKeyExchange(let ske) = try message(OwnCaptures.x25519ServerKeyExchange, context: context)
+        else {
+            Issue.record("not a ServerKeyExchange")
+            return
+        }
+        #expect(ske.parameters == .ecdhe(curveType: .namedCurve, group: .x25519, publicKeyLength: 32))
+        #expect(ske.group == .x25519)
+        #expect(ske.signatureScheme == .ecdsaSecp256r1SHA256 && ske.signatureLength == 71)
         #expect(ske.anomalies.isEmpty)
     }
 
     @Test func namedCurveECDHEIsRecognisedWithoutKnowingTheSuite() throws {
-        let body = Array(RealCaptures.ecdheServerKeyExchangeMessage.dropFirst(4))
+        let body = Array(OwnCaptures.x25519ServerKeyExchange.dropFirst(4))
         let ske = try serverKeyExchange(body, .other, nil)
-        #expect(ske.group == .secp256r1 && ske.signatureScheme == .rsaPKCS1SHA512)
+        #expect(ske.group == .x25519 && ske.signatureScheme == .ecdsaSecp256r1SHA256)
+    }
+
+    @Test func ownDHEServerKeyExchange() throws {
+        let context = HandshakeContext(version: .tls12, keyExchange: CipherSuite.dheRSAWithAES128GCMSHA256.keyExchange)
+        guard case .serverKeyExchange(let ske) = try message(OwnCaptures.dheServerKeyExchange, context: context) else {
+            Issue.record("not a ServerKeyExchange")
+            return
+        }
+        #expect(ske.parameters == .dhe(primeBits: 2048, generatorLength: 1, publicKeyLength: 256))
+        #expect(ske.signatureScheme?.packetbeatDescription == "rsa_pss_sha256" && ske.signatureLength == 256)
+        #expect(ske.anomalies.isEmpty)
     }
 
     @Test func otherShapesStayUndecodedWithoutTheSuite() throws {
@@ -72,15 +88,16 @@ import WireKit
         #expect(try serverKeyExchange(body, .ecdhe).anomalies == [.handshakeBadLength])
     }
 
-    @Test func realClientKeyExchangeIsItsLength() throws {
-        #expect(try message(RealCaptures.clientKeyExchangeMessage) == .clientKeyExchange(ClientKeyExchange(length: 66)))
+    @Test func ownClientKeyExchangeIsItsLength() throws {
+        #expect(try message(OwnCaptures.ecdheClientKeyExchange) == .clientKeyExchange(ClientKeyExchange(length: 33)))
     }
 
-    @Test func realTLS12NewSessionTicket() throws {
-        guard case .newSessionTicket(let t) = try message(RealCaptures.tls12NewSessionTicketMessage) else {
-            Issue.record("not a NewSessionTicket"); return
+    @Test func ownTLS12NewSessionTicket() throws {
+        guard case .newSessionTicket(let t) = try message(OwnCaptures.tls12NewSessionTicket) else {
+            Issue.record("not a NewSessionTicket")
+            return
         }
-        #expect(t.lifetime == 0 && t.ticketLength == 120 && t.ageAdd == nil && t.nonce == nil)
+        #expect(t.lifetime == 7200 && t.ticketLength == 176 && t.ageAdd == nil && t.nonce == nil)
         #expect(t.anomalies.isEmpty)
     }
 
@@ -93,7 +110,8 @@ import WireKit
             + vec16(ext(0x002a, wire("00004000")))  // early_data: max_early_data_size 16384
         let context = HandshakeContext(version: .tls13, keyExchange: .tls13)
         guard case .newSessionTicket(let t) = try message(handshake(4, body), context: context) else {
-            Issue.record("not a NewSessionTicket"); return
+            Issue.record("not a NewSessionTicket")
+            return
         }
         #expect(t.lifetime == 7200 && t.ageAdd == 0x0bad_cafe && t.nonce == wire("0000000000000001"))
         #expect(t.ticketLength == 100 && t.maxEarlyDataSize == 16384 && t.anomalies.isEmpty)
@@ -108,7 +126,8 @@ import WireKit
                 + ext(0xfe0d, vec16(repeated(8, 60)))  // ECH retry configs
         )
         guard case .encryptedExtensions(let e) = try message(handshake(8, body)) else {
-            Issue.record("not EncryptedExtensions"); return
+            Issue.record("not EncryptedExtensions")
+            return
         }
         #expect(e.extensions[.serverName]?.value == .empty)
         #expect(e.extensions.alpnProtocols == [ascii("h2")])

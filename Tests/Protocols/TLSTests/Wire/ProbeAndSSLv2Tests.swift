@@ -1,7 +1,7 @@
 // Content-based detection of TLS streams, and the SSL 2.0-compatible CLIENT-HELLO (RFC 5246 appendix E.2).
 
-import Testing
 import TLSWire
+import Testing
 import WireKit
 
 @Suite struct ProbeAndSSLv2Tests {
@@ -60,7 +60,7 @@ import WireKit
         let hello = try parse(Self.sslv2Hello) { b throws(WireError) in try SSLv2ClientHello.parse(record: b) }
         #expect(hello.version == .tls10)
         #expect(hello.cipherSpecs == [0x00002f, 0x0700c0, 0x00000a])
-        #expect(hello.cipherSuites == [CipherSuite(0x002f), .TLS_RSA_WITH_3DES_EDE_CBC_SHA])
+        #expect(hello.cipherSuites == [CipherSuite(0x002f), .rsaWith3DESEDECBCSHA])
         #expect(hello.sessionID.isEmpty)
         #expect(hello.challenge == repeated(0x5a, 32))
     }

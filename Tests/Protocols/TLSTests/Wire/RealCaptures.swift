@@ -1,7 +1,8 @@
 // Bytes taken from real captures in the shared corpus (../shared/corpus/tls/pcaps, captured by others; see
-// its README), pasted as hex so the wire tests do not depend on the corpus being present. Each constant
-// names the capture and frame it came from; extracted with `tshark -r <pcap> -Y frame.number==N -T fields
-// -e tcp.payload` (and `-z follow,tcp,raw,0` for messages spread over several segments).
+// its README), pasted as hex so the wire tests do not depend on the corpus being present: one real ClientHello
+// per major client family and one ServerHello per version, nothing more (our own connections provide the rest,
+// see OwnCaptures). Each constant names the capture and frame it came from; extracted with
+// `tshark -r <pcap> -Y frame.number==N -T fields -e tcp.payload`.
 
 enum RealCaptures {
     /// ja4__tls12.pcap frame 1: Firefox's ClientHello record to contile.services.mozilla.com (517 bytes).
@@ -46,37 +47,6 @@ enum RealCaptures {
         "160303007a0200007603036e3dd4358c22eb6873d1fd055aacc2d86117a405df6b73ad23081371d91495a020b88fdb60",
         "a77e9ce7b6e8a79ff6f6305b42c6a5b1490a9d33ae6df3215df353b8130100002e002b0002030400330024001d00206d",
         "ac39ff0561f0a212ef5cafb34c6221969056baffe38ad328de2d3575bea828"
-    )
-
-    /// ja4__https-connect.pcap frames 12-13 (server stream): the ECDHE ServerKeyExchange message, secp256r1,
-    /// signed with rsa_pkcs1_sha512 (589 bytes).
-    static let ecdheServerKeyExchangeMessage = wire(
-        "0c0002490300174104009158c7d2cb08207464a42a82c5a05f00a50e89e26782108e670b6a9d0d2e2c92e7c04e5604b2",
-        "094e063515ed449d5edb12b6f3ff6b840a27904e698ce6093606010200426f5f38d6e1acb329f241ca81714589e4460f",
-        "2d706425e01616bc5c8f8448c30c71a46003c49331ef9a43fb1ae41f87ca9794c082560cf0e1cf4cc6f0cfdc973663b4",
-        "51daf0aaca40cce2e2d689a25ab83a26ee69689f0a82666b1c43079f7fbb6050e2dd5d5f29524f14942b5f39ca99720b",
-        "bb61c4f0cf169ad812df6187a7c417bfb69bde555def32e512f2de39b8974e2e3b5539aed58fa78779a4515f9ddeea8a",
-        "2b05d1bc284eb5713b16c310796d2d2e8ed960ec91d507a0c223dbfffc8a12c2132787c6183feafd67c071b606512bed",
-        "678810e2e510d1c5d8b4dd4faca4deee0153b57ea84e6a5258c903d0594babedb2d02e640e525886d52e122e9ad40b73",
-        "59d7a0a6e136d83a58be5c5945c8f887726ac40e62bc1b1855489f56122b0018fbc18822b02c973ac65088a172efefa3",
-        "49278dc5a462c80b4806dbadb52aeeb3920aa2530291e1a01e13967f48b37d15ee63825ef2a5424707091cfb66713a40",
-        "657fbc6274c4b1756a09963635e48619dd6906209c965d97e068c2ee572a33cc533599bfc86edfde043378498e090310",
-        "ceaba750c3c613b1040a8841f81eed1c29e2db12591e23bf3555b6582d15754f4c2555dd8b6c069f1b95ff9992c00585",
-        "261e0e6b0d5363e885a10ec0a4504ad009b86415e86e48c91051f6cd5600cc1e9c8432db84a2d3847ce2712fe9b7ee99",
-        "40d1dc7db81a15076eaaa05f96"
-    )
-
-    /// ja4__https-connect.pcap (server stream): the TLS 1.2 NewSessionTicket message (120-byte ticket).
-    static let tls12NewSessionTicketMessage = wire(
-        "0400007e000000000078bdba5221760dfa19287fe66a3a56d94af6215be57db5f9de87fe90bb205f52fd29ea0280395e",
-        "ccac9609e0ba6e50130e088fc74170c41789461c7cab4452b66ddd9bfa7c894acf85ff1f1563392b26f50cf5e284fa5a",
-        "09882a1df191712d84470f93322d1c6941c22d22e3a826b5f343b788b8cdca244b2c"
-    )
-
-    /// ja4__https-connect.pcap frame 16: the client's ClientKeyExchange message (a 65-byte ECDH point).
-    static let clientKeyExchangeMessage = wire(
-        "1000004241048466661807ef7567c94ede5cb9306354d4c0fd4116e83d0c0c5be84d29afc4cf41274180ead1d5d1d7c2",
-        "256da48b08442420a17aad0f429239d5eb5dcec21a24"
     )
 
     /// The handshake message inside a record (the record header is five bytes).

@@ -1,8 +1,8 @@
 // The record header and its limits, the non-handshake records (Alert, ChangeCipherSpec, Heartbeat), the
 // handshake header and its limit, and content-based detection.
 
-import Testing
 import TLSWire
+import Testing
 import WireKit
 
 @Suite struct RecordLayerTests {
@@ -71,10 +71,12 @@ import WireKit
     }
 
     @Test func alertsAreTwoBytes() throws {
-        let alert = try parse(wire(
-            "02",  // level: fatal
-            "28"  // description: handshake_failure (40)
-        )) { b throws(WireError) in try Alert.parse(b) }
+        let alert = try parse(
+            wire(
+                "02",  // level: fatal
+                "28"  // description: handshake_failure (40)
+            )
+        ) { b throws(WireError) in try Alert.parse(b) }
         #expect(alert.level == .fatal && alert.alertDescription == .handshakeFailure)
         #expect(alert.alertDescription.description == "handshake_failure")
         #expect(alert.anomalies.isEmpty)

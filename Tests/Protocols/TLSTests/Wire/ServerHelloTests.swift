@@ -1,8 +1,8 @@
 // ServerHello (RFC 8446 section 4.1.3, RFC 5246 section 7.4.1.3): real TLS 1.2 and TLS 1.3 hellos,
 // HelloRetryRequest detection by its random, and the downgrade sentinels.
 
-import Testing
 import TLSWire
+import Testing
 import WireKit
 
 @Suite struct ServerHelloTests {
@@ -39,7 +39,7 @@ import WireKit
         #expect(h.legacyVersion == .tls12)
         #expect(h.selectedVersion == .tls13 && h.selectedVersion.versionText == "1.3")
         #expect(h.sessionID.count == 32)  // the client's legacy session id, echoed (middlebox compatibility)
-        #expect(h.cipherSuite == .TLS_AES_128_GCM_SHA256)
+        #expect(h.cipherSuite == .aes128GCMSHA256)
         #expect(h.extensions[.keyShare]?.value == .keyShare(KeyShareEntry(group: .x25519, keyExchangeLength: 32)))
         #expect(h.extensions.keyShareGroups == [.x25519])
         #expect(!h.isHelloRetryRequest)

@@ -3,6 +3,7 @@
 
 import TLSWire
 import WireKit
+import TestSupport
 
 /// The bytes of hex rows; spaces inside a row are ignored, so fields can be grouped.
 func wire(_ rows: String...) -> [UInt8] {
@@ -73,9 +74,14 @@ func message(_ bytes: [UInt8], context: HandshakeContext = HandshakeContext()) t
     try parse(bytes) { buffer throws(WireError) in try HandshakeMessage.parse(buffer, context: context) }
 }
 
+/// A ClientHello body parsed.
+func clientHello(body: [UInt8]) throws -> ClientHello {
+    try parse(body) { b throws(WireError) in try ClientHello.parse(body: b) }
+}
+
 /// The extensions of a ClientHello holding exactly `extensions`.
 func clientHelloExtensions(_ extensions: [UInt8]) throws -> ClientHello {
-    try parse(minimalClientHelloBody(extensions: extensions)) { b throws(WireError) in try ClientHello.parse(body: b) }
+    try clientHello(body: minimalClientHelloBody(extensions: extensions))
 }
 
 /// A small, valid ClientHello body with an extension block of `extensions`.
@@ -100,14 +106,3 @@ func minimalServerHelloBody(random: [UInt8] = repeated(0x22, 32), extensions: [U
         + vec16(extensions)
 }
 
-/// A fixed-seed generator (SplitMix64), so mutation tests are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
