@@ -90,12 +90,13 @@ let package = Package(
             swiftSettings: strict),
 
         // Tests (Swift Testing).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "WireKitTests", dependencies: ["WireKit"]),
         .testTarget(name: "NetModelTests", dependencies: ["NetModel"]),
         .testTarget(
-            name: "PacketDecodingTests", dependencies: ["PacketDecoding", "WireKit", "NetModel", "Capture"],
+            name: "PacketDecodingTests", dependencies: ["TestSupport", "PacketDecoding", "WireKit", "NetModel", "Capture"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "TCPStreamsTests", dependencies: ["TCPStreams", "PacketDecoding", "NetModel"]),
+        .testTarget(name: "TCPStreamsTests", dependencies: ["TestSupport", "TCPStreams", "PacketDecoding", "NetModel"]),
         .testTarget(name: "FlowHashTests", dependencies: ["FlowHash", "NetModel"]),
         .testTarget(name: "EventsTests", dependencies: ["Events", "NetModel"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "FlowHash", "PacketDecoding", "Events", "NetModel"]),
@@ -106,14 +107,14 @@ let package = Package(
             dependencies: ["Pipeline", "Config", "Capture", "Events", "Outputs", "NetModel", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "CLITests", dependencies: []),
         .testTarget(name: "DissectorKitTests", dependencies: ["DissectorKit", "WireKit", "Events"]),
-        .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "WireKit"], path: "Tests/Protocols/TLSTests/Wire"),
+        .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "WireKit", "TestSupport"], path: "Tests/Protocols/TLSTests/Wire"),
         .testTarget(
             name: "TLSFingerprintTests", dependencies: ["TLSFingerprint"], path: "Tests/Protocols/TLSTests/Fingerprint"),
         .testTarget(name: "X509FieldsTests", dependencies: ["X509Fields"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "TLSAnalysisTests",
             dependencies: [
-                "TLSAnalysis", "TLSWire", "DissectorKit", "DissectorRegistry", "TCPStreams", "PacketDecoding", "Capture",
+                "TLSAnalysis", "TLSWire", "X509Fields", "TestSupport", "DissectorKit", "DissectorRegistry", "TCPStreams", "PacketDecoding", "Capture",
                 "Events", "NetModel", "Pipeline", "Config", "Outputs",
             ],
             path: "Tests/Protocols/TLSTests/Analysis"),

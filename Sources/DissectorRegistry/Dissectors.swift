@@ -28,6 +28,29 @@ public struct DissectorSettings: Sendable, Equatable {
     public var anyEnabled: Bool { tls != nil }
 }
 
+/// A finished protocol exchange, to be mapped to its event on the publish thread.
+public enum ProtocolReport: Sendable {
+    case tls(TLSReport)
+
+    /// The event; `certificates` caches parsed certificates across events of one thread.
+    public func event(certificates: CertificateCache) -> Event {
+        switch self {
+        case .tls(let r): return r.event(certificates: certificates)
+        }
+    }
+}
+
+/// A report with the index of the client (protocol) whose processing applies to its event.
+public struct PendingReport: Sendable {
+    public var client: UInt8
+    public var report: ProtocolReport
+
+    public init(client: UInt8, report: ProtocolReport) {
+        self.client = client
+        self.report = report
+    }
+}
+
 /// The state of one tracked connection.
 public enum Session {
     /// A TLS connection.
@@ -59,8 +82,8 @@ public struct Dissectors: TCPStreamHandler {
     let settings: DissectorSettings
     /// Protocol per port: 0 none, 1 TLS (a flat table: one load per new connection).
     private var ports: [UInt8]
-    /// Events ready to publish, with their client index; drained by the packet path.
-    public var pending: [(client: UInt8, event: Event)] = []
+    /// Reports ready to publish, with their client index; drained by the packet path.
+    public var pending: [PendingReport] = []
     public private(set) var counters = DissectorCounters()
 
     static let none: UInt8 = 0
@@ -74,8 +97,8 @@ public struct Dissectors: TCPStreamHandler {
         }
     }
 
-    /// Takes the queued events.
-    public mutating func drain() -> [(client: UInt8, event: Event)] {
+    /// Takes the queued reports.
+    public mutating func drain() -> [PendingReport] {
         defer { pending.removeAll(keepingCapacity: true) }
         return pending
     }
@@ -125,8 +148,8 @@ public struct Dissectors: TCPStreamHandler {
                 connection.end(fromClient: fromClient, at: timestamp)
                 wantsMore = !connection.isDone
             }
-            if let event = connection.takeEvent() {
-                publish(event, client: settings.tlsClient)
+            if let report = connection.takeReport() {
+                publish(.tls(report), client: settings.tlsClient)
                 wantsMore = false
             }
             state = .tls(connection)
@@ -137,11 +160,11 @@ public struct Dissectors: TCPStreamHandler {
     public mutating func close(state: inout Session, reason: StreamEndReason, at timestamp: Timestamp) {
         guard case .tls(var connection) = state else { return }
         state = .ignored
-        if let event = connection.finish(at: timestamp) { publish(event, client: settings.tlsClient) }
+        if let report = connection.finish(at: timestamp) { publish(.tls(report), client: settings.tlsClient) }
     }
 
-    mutating func publish(_ event: Event, client: UInt8) {
-        pending.append((client, event))
+    mutating func publish(_ report: ProtocolReport, client: UInt8) {
+        pending.append(PendingReport(client: client, report: report))
         counters.events += 1
     }
 }

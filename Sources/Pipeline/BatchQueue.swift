@@ -5,6 +5,7 @@
 // producer waits (file replay, as Packetbeat's `-I` does) and a non-blocking one drops the batch and counts
 // it (live capture, where stalling the capture loop would only move the loss into the kernel).
 
+import DissectorRegistry
 import Events
 import Flows
 import Foundation
@@ -16,11 +17,13 @@ public struct EventBatch: Sendable {
     public var events: [Event] = []
     public var clients: [UInt8] = []
     public var flowReports: [FlowReport] = []
+    /// Protocol reports (a TLS handshake, …), mapped on the publish thread too.
+    public var reports: [PendingReport] = []
 
     public init() {}
 
     /// Number of events and reports.
-    public var count: Int { events.count + flowReports.count }
+    public var count: Int { events.count + flowReports.count + reports.count }
 
     /// Appends an event from `client`.
     public mutating func append(_ event: Event, client: UInt8) {

@@ -54,6 +54,12 @@ public struct EventBatcher: FlowReportSink {
         if batch.count >= EventBatcher.batchSize { handOver() }
     }
 
+    mutating func emit(_ report: PendingReport) {
+        batch.reports.append(report)
+        produced &+= 1
+        if batch.count >= EventBatcher.batchSize { handOver() }
+    }
+
     /// Hands the current batch to the queue.
     mutating func handOver() {
         guard batch.count > 0 else { return }
@@ -131,7 +137,7 @@ public struct PacketPath {
     }
 
     mutating func drainDissectors() {
-        for (client, event) in tcp!.handler.drain() { batcher.emit(event, client: client) }
+        for pending in tcp!.handler.drain() { batcher.emit(pending) }
     }
 
     /// The dissectors' counters (zero when none run).

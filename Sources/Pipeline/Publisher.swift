@@ -6,8 +6,10 @@
 // client's `fields` merged on top; builtins (`agent.*`, `ecs.version`, `host.name`) only where absent.
 // Processor chains (issue 4) slot in before and after the builtins.
 
+import DissectorRegistry
 import Events
 import Flows
+import TLSAnalysis
 import Foundation
 import Logging
 import Outputs
@@ -72,6 +74,8 @@ public final class Publisher: @unchecked Sendable {
     private let lock = NSLock()
     private var _counters = PublishCounters()
     private var _outputClosed = false
+    /// Parsed certificates, reused across TLS events (publish thread only).
+    private let certificates = CertificateCache()
     /// After this point in time (monotonic seconds) failed writes are not retried.
     private var retryDeadline: Double = .infinity
 
@@ -125,6 +129,13 @@ public final class Publisher: @unchecked Sendable {
             let client = Int(batch.clients[i])
             let processing = client < settings.clients.count ? settings.clients[client] : ClientProcessing()
             apply(processing, to: &events[i])
+        }
+        for pending in batch.reports {
+            let client = Int(pending.client)
+            let processing = client < settings.clients.count ? settings.clients[client] : ClientProcessing()
+            var event = pending.report.event(certificates: certificates)
+            apply(processing, to: &event)
+            events.append(event)
         }
         if !batch.flowReports.isEmpty {
             let flows = Int(EventBatcher.flowsClient)

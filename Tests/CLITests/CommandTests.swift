@@ -24,7 +24,11 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let evs = try events(r.stdout)
         #expect(evs.count >= 10)
-        #expect(evs.allSatisfy { $0["type"] as? String == "flow" && $0["@metadata.beat"] as? String == "packetbeat" })
+        #expect(evs.allSatisfy { $0["@metadata.beat"] as? String == "packetbeat" })
+        // The sample holds two TLS handshakes (TLS 1.3 and TLS 1.2 on port 443); everything else is a flow.
+        let tls = evs.filter { $0["type"] as? String == "tls" }
+        #expect(Set(tls.compactMap { $0["tls.version"] as? String }) == ["1.2", "1.3"])
+        #expect(evs.filter { $0["type"] as? String == "flow" }.count == evs.count - tls.count)
         #expect(evs.contains { $0["network.transport"] as? String == "udp" && $0["destination.port"] as? Int == 5353 })
         #expect(evs.contains { $0["network.type"] as? String == "ipv6" && $0["network.transport"] as? String == "tcp" })
         #expect(evs.allSatisfy { ($0["network.community_id"] as? String)?.hasPrefix("1:") == true })
@@ -78,7 +82,10 @@ import Testing
         #expect(!p.stderr.contains("110 packets"))
         let evs = try events(p.stdout)
         #expect(!evs.isEmpty)
-        #expect(evs.allSatisfy { $0["flow.final"] as? Bool == true })
+        let flows = evs.filter { $0["type"] as? String == "flow" }
+        #expect(!flows.isEmpty)
+        #expect(flows.allSatisfy { $0["flow.final"] as? Bool == true })
+        #expect(evs.contains { $0["type"] as? String == "tls" })  // the handshakes before the signal
     }
 
     @Test func testConfigSaysConfigOK() throws {

@@ -4,19 +4,8 @@
 import NetModel
 import PacketDecoding
 import Testing
+import TestSupport
 
-/// SplitMix64: a tiny deterministic generator, so a failure reproduces from the seed alone.
-private struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-}
 
 /// Values that sit on the edges of the fields they land in.
 private let interesting: [UInt8] = [
@@ -60,7 +49,7 @@ private func corpus() throws -> [(LinkType, [UInt8])] {
     @Test(.timeLimit(.minutes(5)))
     func twentyThousandMutatedFramesNeitherCrashNorHang() throws {
         let seeds = try corpus()
-        var rng = SplitMix64(state: 0x5eed_0f_decade)
+        var rng = SeededGenerator(seed: 0x5eed_0f_decade)
         // Small limits so the fragment table's eviction and limit paths run often.
         let limits = DecoderLimits(
             maxVLANTags: 3, maxIPv6ExtensionHeaders: 4, maxConcurrentReassemblies: 4, maxFragmentsPerDatagram: 6,

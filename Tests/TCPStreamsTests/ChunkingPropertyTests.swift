@@ -5,6 +5,7 @@ import NetModel
 import PacketDecoding
 import TCPStreams
 import Testing
+import TestSupport
 
 @Suite("StreamReassembler chunking property")
 struct ChunkingPropertyTests {

@@ -49,14 +49,22 @@ enum CertificateMapping {
 
     /// Subject or issuer: the common components and the distinguished name.
     static func name(_ n: DistinguishedNameFields, ecs: Bool) -> Fields {
-        var f = Fields(capacity: 7)
+        var f = Fields(capacity: 10)
         if let v = n.commonName { f.append("common_name", .string(v)) }
         if let v = n.country { f.append("country", .string(v)) }
         f.append("distinguished_name", .string(n.distinguishedName))
         if let v = n.locality { f.append("locality", .string(v)) }
         if let v = n.organization { f.append("organization", .string(v)) }
         if let v = n.organizationalUnit { f.append("organizational_unit", .string(v)) }
-        if let v = n.stateOrProvince { f.append(ecs ? "state_or_province" : "province", .string(v)) }
+        if ecs {
+            if let v = n.stateOrProvince { f.append("state_or_province", .string(v)) }
+            return f
+        }
+        // The detailed object also carries the three name parts ECS has no key for, as Packetbeat's does.
+        if let v = n.postalCode { f.append("postal_code", .string(v)) }
+        if let v = n.stateOrProvince { f.append("province", .string(v)) }
+        if let v = n.serialNumber { f.append("serial_number", .string(v)) }
+        if let v = n.streetAddress { f.append("street_address", .string(v)) }
         return f
     }
 }

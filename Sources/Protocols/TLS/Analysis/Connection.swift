@@ -147,21 +147,28 @@ public struct TLSConnection {
         evaluate(at: time)
     }
 
-    /// The event when it is ready (both directions encrypted, or parsing ended early); taken once.
-    public mutating func takeEvent() -> Event? {
+    /// The report when it is ready (both directions encrypted, or parsing ended early); taken once.
+    public mutating func takeReport() -> TLSReport? {
         guard ready, !published else { return nil }
         published = true
-        return TLSEventMapper(settings: settings).event(for: self)
+        let start = handshakeStart ?? firstSeen
+        return TLSReport(
+            facts: facts, client: endpoints.client, server: endpoints.server, ipProtocol: ipProtocol,
+            clientEncrypted: client.encrypted, serverEncrypted: server.encrypted, start: start,
+            end: max(handshakeEnd, start), history: history.text, anomalies: anomalies.names, settings: settings)
     }
 
-    /// The event with whatever is known, for a connection that closes, times out or outlives the capture;
-    /// nil when it never showed a TLS handshake or its event was already taken.
-    public mutating func finish(at time: Timestamp) -> Event? {
+    /// The report with whatever is known, for a connection that closes, times out or outlives the capture;
+    /// nil when it never showed a TLS handshake or its report was already taken.
+    public mutating func finish(at time: Timestamp) -> TLSReport? {
         guard !published, facts.sawHandshake else { return nil }
         lastSeen = max(lastSeen, time)
         ready = true
-        return takeEvent()
+        return takeReport()
     }
+
+    /// `takeReport()` mapped to its event (for callers without a publish thread).
+    public mutating func takeEvent() -> Event? { takeReport()?.event() }
 
     /// Lends one direction's state to `body` with the rest of the connection, without copying either.
     mutating func withDirection(

@@ -17,7 +17,7 @@ import TLSWire
 import X509Fields
 
 extension TLSEventMapper {
-    func detailedFields(_ c: TLSConnection, resumption: String?) -> Fields {
+    func detailedFields(_ c: TLSReport, resumption: String?) -> Fields {
         let f = c.facts
         var d = Fields(capacity: 16)
         if let version = f.negotiatedVersion { d.append("version", .string(version.detailedText)) }
@@ -50,8 +50,8 @@ extension TLSEventMapper {
             d.append("ocsp_stapled", .object(["type": .string(status.statusType.description), "length": .int(Int64(status.responseLength))]))
         }
         if !f.alerts.isEmpty { d.append("alerts", .array(f.alerts.map(alert))) }
-        d.append("history", .string(c.history.text))
-        if !c.anomalies.isEmpty { d.append("anomalies", .strings(c.anomalies.names)) }
+        d.append("history", .string(c.history))
+        if !c.anomalies.isEmpty { d.append("anomalies", .strings(c.anomalies)) }
         return d
     }
 
@@ -87,13 +87,20 @@ extension TLSEventMapper {
     func extensions(_ list: ExtensionList, client: Bool) -> Fields {
         var e = Fields(capacity: 12)
         var unparsed: [String] = []
-        for entry in list.entries {
+        // GREASE extensions are skipped altogether, as Packetbeat does.
+        for entry in list.entries where !entry.type.isGREASE {
             let t = entry.type
             switch t {
             case .serverName where client:
                 e.append("server_name_indication", .strings(list.serverNames.map(TLSEventMapper.text)))
             case .supportedGroups:
-                e.append("supported_groups", .strings(list.supportedGroups.map(\.description)))
+                e.append("supported_groups", .strings(list.supportedGroups.filter { !$0.isGREASE }.map(\.description)))
+            case .maxFragmentLength:
+                if case .maxFragmentLength(let v) = entry.value {
+                    e.append("max_fragment_length", .string((1...4).contains(v) ? "2^\(8 + Int(v))" : "(unknown:\(v))"))
+                } else {
+                    unparsed.append(TLSEventMapper.unparsedName(t))
+                }
             case .ecPointFormats:
                 e.append("ec_points_formats", .strings(list.ecPointFormats.map(\.description)))
             case .signatureAlgorithms:
@@ -102,7 +109,7 @@ extension TLSEventMapper {
                 e.append("application_layer_protocol_negotiation", .strings(list.alpnProtocols.map(TLSEventMapper.text)))
             case .supportedVersions:
                 if client {
-                    e.append("supported_versions", .strings(list.supportedVersions.map(\.detailedText)))
+                    e.append("supported_versions", .strings(list.supportedVersions.filter { !$0.isGREASE }.map(\.detailedText)))
                 } else if let v = list.selectedVersion {
                     e.append("supported_versions", .string(v.detailedText))
                 }
@@ -110,6 +117,8 @@ extension TLSEventMapper {
                 if case .sessionTicket(let length) = entry.value {
                     e.append("session_ticket", .string(length == 0 ? "" : "(\(length) bytes)"))
                 }
+            case .statusRequest where !client && entry.length == 0:
+                e.append("status_request", .object(["response": .bool(true)]))
             case .statusRequest where client:
                 if case .statusRequest(let s) = entry.value {
                     e.append(
@@ -143,8 +152,8 @@ extension TLSEventMapper {
 
     func certificates(_ chain: [[UInt8]], leafKey: String, chainKey: String, into d: inout Fields) {
         guard let leaf = chain.first else { return }
-        if let fields = X509Parser.fields(der: leaf) { d.append(leafKey, .object(CertificateMapping.detailed(fields))) }
-        let rest = chain.dropFirst().compactMap { X509Parser.fields(der: $0) }.map { FieldValue.object(CertificateMapping.detailed($0)) }
+        if let fields = certificates.fields(leaf) { d.append(leafKey, .object(CertificateMapping.detailed(fields))) }
+        let rest = chain.dropFirst().compactMap { certificates.fields($0) }.map { FieldValue.object(CertificateMapping.detailed($0)) }
         if !rest.isEmpty { d.append(chainKey, .array(rest)) }
     }
 

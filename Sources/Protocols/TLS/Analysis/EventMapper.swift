@@ -17,15 +17,13 @@ import X509Fields
 /// Maps a finished connection to its event.
 struct TLSEventMapper {
     let settings: TLSSettings
+    let certificates: CertificateCache
 
-    func event(for c: TLSConnection) -> Event {
+    func event(for c: TLSReport) -> Event {
         let f = c.facts
         let sni = f.clientHello?.extensions.serverNames.first.map(TLSEventMapper.text)
-        let established = c.client.encrypted && c.server.encrypted
-        let start = c.handshakeStart ?? c.firstSeen
-        let summary = ConnectionSummary(
-            client: c.endpoints.client, server: c.endpoints.server, ipProtocol: c.ipProtocol, start: start,
-            end: max(c.handshakeEnd, start))
+        let established = c.clientEncrypted && c.serverEncrypted
+        let summary = ConnectionSummary(client: c.client, server: c.server, ipProtocol: c.ipProtocol, start: c.start, end: c.end)
         var fields = ConnectionFields.make(summary, protocolName: "tls", status: established ? "OK" : "Error", domain: sni)
 
         var tls = Fields(capacity: 16)
@@ -83,7 +81,7 @@ struct TLSEventMapper {
     /// (PEM, leaf first) when raw certificates are asked for.
     func certificateFields(_ chain: [[UInt8]], into side: inout Fields) {
         guard let leafDER = chain.first else { return }
-        let leaf = X509Parser.fields(der: leafDER)
+        let leaf = certificates.fields(leafDER)
         if !settings.fingerprints.isEmpty {
             var hash = Fields(capacity: 3)
             for alg in settings.fingerprints {

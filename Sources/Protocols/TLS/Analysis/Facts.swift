@@ -19,11 +19,13 @@ struct AlertRecord: Sendable {
 }
 
 /// Everything the handshake showed.
-struct HandshakeFacts {
+struct HandshakeFacts: Sendable {
     var clientHello: ClientHello? = nil
     var sslv2Hello: SSLv2ClientHello? = nil
     var serverHello: ServerHello? = nil
     var helloRetryRequest: ServerHello? = nil
+    /// Whether the ClientHello answering the HelloRetryRequest was seen.
+    var sawSecondClientHello = false
     var serverCertificates: [[UInt8]] = []
     var clientCertificates: [[UInt8]] = []
     var clientCertificateRequested = false
@@ -97,10 +99,14 @@ extension TLSConnection {
             history.append("C", fromClient: fromClient)
             if facts.clientHello == nil {
                 facts.clientHello = hello
+            } else if !fromClient {
+                anomalies.record("tls.handshake.unexpected_message")
+            } else if facts.helloRetryRequest == nil || facts.sawSecondClientHello {
+                // Without a HelloRetryRequest (RFC 8446 section 4.1.4) a second ClientHello is a renegotiation
+                // or a replay; the first is kept for the fingerprints.
+                anomalies.record("tls.handshake.second_client_hello")
             } else {
-                // The second ClientHello after a HelloRetryRequest (or a renegotiation): keep the first for the
-                // fingerprints, note the second.
-                anomalies.record(fromClient ? "tls.handshake.second_client_hello" : "tls.handshake.unexpected_message")
+                facts.sawSecondClientHello = true
             }
             recordHelloAnomalies(hello.extensions)
         case .serverHello(let hello):
