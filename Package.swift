@@ -5,7 +5,10 @@
 import PackageDescription
 
 let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny")
+    .enableUpcomingFeature("ExistentialAny"),
+    // Release builds let each module's generic code be specialized in the modules that use it: the TCP
+    // tracker is generic over its handler, and unspecialized it pays for metadata and witness copies per packet.
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
 let package = Package(

@@ -51,10 +51,19 @@ public struct PendingReport: Sendable {
     }
 }
 
+/// A dissector's connection state, held by reference: the tracker keeps a `Session` per connection, and a
+/// struct payload would be copied out of the enum and back for every chunk (measured: a memmove and a
+/// retain/release of every field per packet).
+public final class SessionBox<Connection> {
+    public var connection: Connection
+
+    init(_ connection: Connection) { self.connection = connection }
+}
+
 /// The state of one tracked connection.
 public enum Session {
     /// A TLS connection.
-    case tls(TLSConnection)
+    case tls(SessionBox<TLSConnection>)
     /// Waiting for the client's first bytes to decide (detection on unclaimed ports).
     case probing(client: Endpoint, server: Endpoint, firstSeen: Timestamp)
     /// Decided: nothing to dissect.
@@ -108,7 +117,9 @@ public struct Dissectors: TCPStreamHandler {
         if ports[Int(connection.server.port)] == Dissectors.tls || ports[Int(connection.client.port)] == Dissectors.tls {
             counters.byPort += 1
             return .tls(
-                TLSConnection(client: connection.client, server: connection.server, firstSeen: connection.firstSeen, settings: tls))
+                SessionBox(
+                    TLSConnection(
+                        client: connection.client, server: connection.server, firstSeen: connection.firstSeen, settings: tls)))
         }
         if tls.detectAllPorts {
             counters.probed += 1
@@ -135,32 +146,30 @@ public struct Dissectors: TCPStreamHandler {
                 return .done
             }
             counters.detected += 1
-            state = .tls(TLSConnection(client: client, server: server, firstSeen: firstSeen, settings: tls))
+            state = .tls(SessionBox(TLSConnection(client: client, server: server, firstSeen: firstSeen, settings: tls)))
             return receive(chunk, from: direction, at: timestamp, state: &state)
-        case .tls(var connection):
-            state = .ignored  // moved out while mutating, so the connection is not copied
+        case .tls(let box):
             let fromClient = direction == .clientToServer
             var wantsMore: Bool
             switch chunk {
-            case .data(let bytes): wantsMore = connection.receive(bytes, fromClient: fromClient, at: timestamp)
-            case .gap(let n): wantsMore = connection.gap(n, fromClient: fromClient, at: timestamp)
-            case .end: 
-                connection.end(fromClient: fromClient, at: timestamp)
-                wantsMore = !connection.isDone
+            case .data(let bytes): wantsMore = box.connection.receive(bytes, fromClient: fromClient, at: timestamp)
+            case .gap(let n): wantsMore = box.connection.gap(n, fromClient: fromClient, at: timestamp)
+            case .end:
+                box.connection.end(fromClient: fromClient, at: timestamp)
+                wantsMore = !box.connection.isDone
             }
-            if let report = connection.takeReport() {
+            if let report = box.connection.takeReport() {
                 publish(.tls(report), client: settings.tlsClient)
                 wantsMore = false
             }
-            state = .tls(connection)
             return wantsMore ? .more : .done
         }
     }
 
     public mutating func close(state: inout Session, reason: StreamEndReason, at timestamp: Timestamp) {
-        guard case .tls(var connection) = state else { return }
+        guard case .tls(let box) = state else { return }
         state = .ignored
-        if let report = connection.finish(at: timestamp) { publish(.tls(report), client: settings.tlsClient) }
+        if let report = box.connection.finish(at: timestamp) { publish(.tls(report), client: settings.tlsClient) }
     }
 
     mutating func publish(_ report: ProtocolReport, client: UInt8) {

@@ -174,20 +174,27 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// Deep-merges `other` into this object: nested objects merge, other values replace (when `overwrite`)
     /// or are kept (when not).
     public mutating func merge(_ other: Fields, overwrite: Bool = true) {
-        for i in other.keys.indices {
-            let k = other.keys[i], v = other.values[i]
-            if case .object(let incoming) = v, case .object(var existing)? = self[k] {
+        for j in other.keys.indices {
+            let k = other.keys[j], v = other.values[j]
+            guard let i = keys.firstIndex(of: k) else {
+                keys.append(k)
+                values.append(v)
+                continue
+            }
+            if case .object(let incoming) = v, case .object(var existing) = values[i] {
+                values[i] = .null  // drop the second reference, so the object is merged in place
                 existing.merge(incoming, overwrite: overwrite)
-                self[k] = .object(existing)
-            } else if overwrite || self[k] == nil {
-                self[k] = v
+                values[i] = .object(existing)
+            } else if overwrite {
+                values[i] = v
             }
         }
     }
 
     /// Removes null values everywhere (and objects left empty by that), as the Beats pipeline does
-    /// unless `keep_null` is set.
+    /// unless `keep_null` is set. Events without nulls (most) are not touched, so nothing is copied.
     public mutating func removeNulls() {
+        guard containsNull else { return }
         var i = 0
         while i < keys.count {
             switch values[i] {
@@ -195,15 +202,28 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
                 keys.remove(at: i)
                 values.remove(at: i)
                 continue
-            case .object(var inner):
+            case .object(var inner) where inner.containsNull:
+                values[i] = .null  // drop the second reference, so the inner object is mutated in place
                 inner.removeNulls()
                 values[i] = .object(inner)
-            case .array(let items):
+            case .array(let items) where items.contains(.null):
                 values[i] = .array(items.filter { $0 != .null })
             default:
                 break
             }
             i += 1
+        }
+    }
+
+    /// Whether `removeNulls` has anything to remove.
+    var containsNull: Bool {
+        values.contains { value in
+            switch value {
+            case .null: return true
+            case .object(let inner): return inner.containsNull
+            case .array(let items): return items.contains(.null)
+            default: return false
+            }
         }
     }
 }

@@ -87,7 +87,7 @@ struct FlowRecord {
     // Hot fields first: a packet of a known flow reads the key and updates the counters, and keeping them
     // in the first two cache lines of the record matters more than anything else per packet.
     var key: FlowKey
-    /// `FlowIndex.hash(key)`, kept so the index never rehashes.
+    /// `FlowSlotIndex.hash(key)`, kept so the index never rehashes.
     var hash: UInt64
     var lastSeen: Timestamp
     var packets: (source: UInt64, destination: UInt64) = (0, 0)

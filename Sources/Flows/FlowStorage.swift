@@ -1,5 +1,5 @@
 // Slot storage of the flow table: an array of trivial records reused through a free list, the
-// open-addressing `FlowIndex` from key to slot, and a creation-order list threaded through the records.
+// open-addressing `FlowSlotIndex` from key to slot, and a creation-order list threaded through the records.
 // A packet of a known flow costs one index probe and one record update; nothing is allocated.
 
 import NetModel
@@ -23,7 +23,7 @@ extension FlowTable {
             slot = Int32(records.count)
             records.append(record)
         }
-        index.insert(slot: slot, hash: hash, records: records)
+        index.insert(slot: slot, hash: hash) { [records] in records[Int($0)].hash }
         records[Int(slot)].orderPrev = orderTail
         if orderTail >= 0 { records[Int(orderTail)].orderNext = slot } else { orderHead = slot }
         orderTail = slot
@@ -35,7 +35,7 @@ extension FlowTable {
         let prev = records[Int(slot)].orderPrev, next = records[Int(slot)].orderNext
         if prev >= 0 { records[Int(prev)].orderNext = next } else { orderHead = next }
         if next >= 0 { records[Int(next)].orderPrev = prev } else { orderTail = prev }
-        index.remove(slot: slot, hash: records[Int(slot)].hash, records: records)
+        index.remove(slot: slot, hash: records[Int(slot)].hash) { [records] in records[Int($0)].hash }
         freeSlots.append(slot)
         if lastSlot == slot { lastSlot = -1 }
         counters.ended += 1

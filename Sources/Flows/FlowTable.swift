@@ -25,7 +25,7 @@ public struct FlowTable {
 
     var records: [FlowRecord] = []
     var freeSlots: [Int32] = []
-    var index: FlowIndex
+    var index: FlowSlotIndex
     var orderHead: Int32 = -1
     var orderTail: Int32 = -1
     /// The flow of the previous packet: packets of one flow come in bursts, and a hit here skips the index.
@@ -44,7 +44,7 @@ public struct FlowTable {
     /// A table with `settings`.
     public init(settings: FlowTableSettings) {
         self.settings = settings
-        index = FlowIndex(capacity: min(settings.maxFlows, 65536))
+        index = FlowSlotIndex(capacity: min(settings.maxFlows, 65536))
         let timeout = max(settings.timeout.nanoseconds, FlowLimits.minimumTick.nanoseconds)
         if let period = settings.period, period.nanoseconds > 0 {
             let g = max(FlowTable.gcd(timeout, period.nanoseconds), FlowLimits.minimumTick.nanoseconds)
@@ -84,7 +84,7 @@ public struct FlowTable {
             src: packet.src, srcPort: srcPort, dst: packet.dst, dstPort: dstPort, ipProtocol: packet.ipProtocol,
             vlans: packet.vlans, icmpID: icmpID)
         let slot: Int32
-        let hash = FlowIndex.hash(key)
+        let hash = FlowSlotIndex.hash(key)
         if lastSlot >= 0, records[Int(lastSlot)].hash == hash, records[Int(lastSlot)].key == key {
             slot = lastSlot
         } else if let found = find(key, hash: hash) {
@@ -165,12 +165,7 @@ public struct FlowTable {
     /// The slot of `key`, following the index's candidates and comparing keys in the records.
     @inline(__always)
     func find(_ key: FlowKey, hash: UInt64) -> Int32? {
-        var (position, candidate) = index.firstCandidate(hash: hash)
-        while let slot = candidate {
-            if records[Int(slot)].key == key { return slot }
-            (position, candidate) = index.nextCandidate(hash: hash, from: index.advance(position))
-        }
-        return nil
+        index.find(hash: hash) { records[Int($0)].key == key }
     }
 
     func closingReason(_ slot: Int32, otherwise: FlowEndReason) -> FlowEndReason {

@@ -63,8 +63,8 @@ struct ConnectionSlot: Sendable {
 struct ConnectionTable: Sendable {
     /// Slots by number; a slot on the free list holds a released placeholder.
     var slots: [ConnectionSlot] = []
-    /// Slot number of each tracked connection.
-    var index: [FlowKey: Int] = [:]
+    /// Slot number of each tracked connection, by key.
+    var index = FlowSlotIndex(capacity: 1024)
     /// Slots ready for reuse.
     var free: [Int] = []
     /// The least recently active connection, or -1.
@@ -85,7 +85,9 @@ struct ConnectionTable: Sendable {
             number = slots.count
             slots.append(slot)
         }
-        index[slot.info.key] = number
+        index.insert(slot: Int32(number), hash: FlowSlotIndex.hash(slot.info.key)) { [slots] in
+            FlowSlotIndex.hash(slots[Int($0)].info.key)
+        }
         link(number)
         return number
     }
@@ -93,10 +95,18 @@ struct ConnectionTable: Sendable {
     /// Removes a connection and releases its storage.
     mutating func remove(_ number: Int) {
         unlink(number)
-        index[slots[number].info.key] = nil
+        index.remove(slot: Int32(number), hash: FlowSlotIndex.hash(slots[number].info.key)) { [slots] in
+            FlowSlotIndex.hash(slots[Int($0)].info.key)
+        }
         slots[number].client = StreamReassembler()
         slots[number].server = StreamReassembler()
         free.append(number)
+    }
+
+    /// The slot number of the connection with `key`, if it is tracked.
+    @inline(__always)
+    func find(_ key: FlowKey) -> Int? {
+        index.find(hash: FlowSlotIndex.hash(key)) { slots[Int($0)].info.key == key }.map(Int.init)
     }
 
     /// Marks a connection as the most recently active.

@@ -51,7 +51,7 @@ public struct TCPConnectionTracker<Handler: TCPStreamHandler> {
 
     /// The details of the tracked connection with `key`, if any.
     public func connectionInfo(for key: FlowKey) -> ConnectionInfo? {
-        table.index[key].map { table.slots[$0].info }
+        table.find(key).map { table.slots[$0].info }
     }
 
     /// Processes one decoded packet; packets other than TCP are ignored.
@@ -62,7 +62,7 @@ public struct TCPConnectionTracker<Handler: TCPStreamHandler> {
             ipProtocol: IPProtocolNumber.tcp, vlans: packet.vlans)
         let flags = packet.tcp.flags
         let number: Int
-        if let existing = table.index[flow.key] {
+        if let existing = table.find(flow.key) {
             if startsNewIncarnation(existing, sender: flow.sender, tcp: packet.tcp) {
                 counters.connectionsReplaced += 1
                 close(existing, reason: .evicted, at: packet.timestamp)

@@ -57,7 +57,7 @@ public struct CertificateFields: Sendable, Equatable {
     /// out, as Packetbeat does; they stay in `alternativeNames`.
     public var packetbeatAlternativeNames: [String] {
         let groups: [AlternativeName.Kind] = [.dnsName, .emailAddress, .ipAddress]
-        return groups.flatMap { kind in alternativeNames.lazy.filter { $0.kind == kind }.map(\.value) }
+        return groups.flatMap { kind in alternativeNames.lazy.filter { $0.kind == kind }.map { $0.value } }
     }
 }
 

@@ -124,7 +124,12 @@ enum Fixture {
     }
 
     static func read(_ name: String) throws -> (linkType: LinkType, frames: [FixtureFrame]) {
-        let handle = try PcapHandle.openOffline(path: directory + "/" + name)
+        try read(path: directory + "/" + name)
+    }
+
+    /// Reads any capture file (or pipe) through libpcap.
+    static func read(path: String) throws -> (linkType: LinkType, frames: [FixtureFrame]) {
+        let handle = try PcapHandle.openOffline(path: path)
         defer { handle.close() }
         var frames: [FixtureFrame] = []
         loop: while true {

@@ -43,7 +43,7 @@ enum CertificateMapping {
         if let a = c.signatureAlgorithm { x.append("signature_algorithm", .string(a)) }
         x.append("subject", .object(name(c.subject, ecs: false)))
         if let v = c.versionNumber { x.append("version", .int(Int64(v))) }
-        if !c.anomalies.isEmpty { x.append("anomalies", .strings(c.anomalies.map(\.description))) }
+        if !c.anomalies.isEmpty { x.append("anomalies", .strings(c.anomalies.map { $0.description })) }
         return x
     }
 

@@ -60,7 +60,7 @@ extension TLSEventMapper {
         o.append("version", .string(h.legacyVersion.recordText))
         o.append("random", .string(TLSEventMapper.hex(h.random.bytes)))
         if !h.sessionID.isEmpty { o.append("session_id", .string(TLSEventMapper.hex(h.sessionID))) }
-        o.append("supported_compression_methods", .strings(h.compressionMethods.map(\.description)))
+        o.append("supported_compression_methods", .strings(h.compressionMethods.map { $0.description }))
         o.append("extensions", .object(extensions(h.extensions, client: true)))
         if let summary = TLSEventMapper.fingerprintSummary(f) {
             o.append("ja3_string", .string(JA3.fingerprint(summary).string))
@@ -78,7 +78,7 @@ extension TLSEventMapper {
         o.append("extensions", .object(extensions(h.extensions, client: false)))
         let s = ServerHelloSummary(
             version: h.legacyVersion.rawValue, cipherSuite: h.cipherSuite.rawValue,
-            extensionTypes: h.extensions.types.map(\.rawValue))
+            extensionTypes: h.extensions.types.map { $0.rawValue })
         o.append("ja3s_string", .string(JA3S.fingerprint(s).string))
         return o
     }
@@ -94,7 +94,7 @@ extension TLSEventMapper {
             case .serverName where client:
                 e.append("server_name_indication", .strings(list.serverNames.map(TLSEventMapper.text)))
             case .supportedGroups:
-                e.append("supported_groups", .strings(list.supportedGroups.filter { !$0.isGREASE }.map(\.description)))
+                e.append("supported_groups", .strings(list.supportedGroups.filter { !$0.isGREASE }.map { $0.description }))
             case .maxFragmentLength:
                 if case .maxFragmentLength(let v) = entry.value {
                     e.append("max_fragment_length", .string((1...4).contains(v) ? "2^\(8 + Int(v))" : "(unknown:\(v))"))
@@ -102,14 +102,14 @@ extension TLSEventMapper {
                     unparsed.append(TLSEventMapper.unparsedName(t))
                 }
             case .ecPointFormats:
-                e.append("ec_points_formats", .strings(list.ecPointFormats.map(\.description)))
+                e.append("ec_points_formats", .strings(list.ecPointFormats.map { $0.description }))
             case .signatureAlgorithms:
-                e.append("signature_algorithms", .strings(list.signatureAlgorithms.map(\.description)))
+                e.append("signature_algorithms", .strings(list.signatureAlgorithms.map { $0.description }))
             case .applicationLayerProtocolNegotiation:
                 e.append("application_layer_protocol_negotiation", .strings(list.alpnProtocols.map(TLSEventMapper.text)))
             case .supportedVersions:
                 if client {
-                    e.append("supported_versions", .strings(list.supportedVersions.filter { !$0.isGREASE }.map(\.detailedText)))
+                    e.append("supported_versions", .strings(list.supportedVersions.filter { !$0.isGREASE }.map { $0.detailedText }))
                 } else if let v = list.selectedVersion {
                     e.append("supported_versions", .string(v.detailedText))
                 }
@@ -138,9 +138,9 @@ extension TLSEventMapper {
         if !unparsed.isEmpty { e.append("_unparsed_", .strings(unparsed)) }
         // Ours: decoded forms of what Packetbeat leaves unparsed.
         let shares = list.keyShareGroups
-        if !shares.isEmpty { e.append("key_share", .strings(shares.map(\.description))) }
+        if !shares.isEmpty { e.append("key_share", .strings(shares.map { $0.description })) }
         let modes = list.pskKeyExchangeModes
-        if !modes.isEmpty { e.append("psk_key_exchange_modes", .strings(modes.map(\.description))) }
+        if !modes.isEmpty { e.append("psk_key_exchange_modes", .strings(modes.map { $0.description })) }
         switch list[.preSharedKey]?.value {
         case .offeredPSKs(let identities, _)?: e.append("pre_shared_key", .object(["identities": .int(Int64(identities))]))
         case .selectedIdentity(let i)?: e.append("pre_shared_key", .object(["selected_identity": .int(Int64(i))]))

@@ -56,7 +56,7 @@ struct TLSEventMapper {
             client.append("ja4", .string(JA4.fingerprint(summary)))
         }
         let ciphers = f.clientHello?.cipherSuites ?? f.sslv2Hello?.cipherSuites ?? []
-        if !ciphers.isEmpty { client.append("supported_ciphers", .strings(ciphers.map(\.description))) }
+        if !ciphers.isEmpty { client.append("supported_ciphers", .strings(ciphers.map { $0.description })) }
         if settings.sendCertificates, !f.clientCertificates.isEmpty {
             certificateFields(f.clientCertificates, into: &client)
         }
@@ -68,7 +68,7 @@ struct TLSEventMapper {
         if let hello = f.serverHello {
             let s = ServerHelloSummary(
                 version: hello.legacyVersion.rawValue, cipherSuite: hello.cipherSuite.rawValue,
-                extensionTypes: hello.extensions.types.map(\.rawValue))
+                extensionTypes: hello.extensions.types.map { $0.rawValue })
             server.append("ja3s", .string(JA3S.fingerprint(s).md5))
         }
         if settings.sendCertificates, !f.serverCertificates.isEmpty {
@@ -112,15 +112,15 @@ struct TLSEventMapper {
         if let h = f.clientHello {
             let e = h.extensions
             return ClientHelloSummary(
-                legacyVersion: h.legacyVersion.rawValue, cipherSuites: h.cipherSuites.map(\.rawValue),
-                extensionTypes: e.types.map(\.rawValue), supportedGroups: e.supportedGroups.map(\.rawValue),
-                ecPointFormats: e.ecPointFormats.map(\.rawValue), signatureAlgorithms: e.signatureAlgorithms.map(\.rawValue),
-                supportedVersions: e.supportedVersions.map(\.rawValue), alpnProtocols: e.alpnProtocols,
+                legacyVersion: h.legacyVersion.rawValue, cipherSuites: h.cipherSuites.map { $0.rawValue },
+                extensionTypes: e.types.map { $0.rawValue }, supportedGroups: e.supportedGroups.map { $0.rawValue },
+                ecPointFormats: e.ecPointFormats.map { $0.rawValue }, signatureAlgorithms: e.signatureAlgorithms.map { $0.rawValue },
+                supportedVersions: e.supportedVersions.map { $0.rawValue }, alpnProtocols: e.alpnProtocols,
                 hasServerName: !e.serverNames.isEmpty)
         }
         if let v2 = f.sslv2Hello {
             return ClientHelloSummary(
-                legacyVersion: v2.version.rawValue, cipherSuites: v2.cipherSuites.map(\.rawValue), isSSLv2: true)
+                legacyVersion: v2.version.rawValue, cipherSuites: v2.cipherSuites.map { $0.rawValue }, isSSLv2: true)
         }
         return nil
     }

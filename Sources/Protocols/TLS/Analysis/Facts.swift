@@ -125,7 +125,7 @@ extension TLSConnection {
             recordHelloAnomalies(hello.extensions)
         case .certificate(let certificate):
             history.append("X", fromClient: fromClient)
-            let ders = certificate.entries.map(\.der).filter { !$0.isEmpty }
+            let ders = certificate.entries.map { $0.der }.filter { !$0.isEmpty }
             if fromClient {
                 facts.clientCertificates = ders
             } else {

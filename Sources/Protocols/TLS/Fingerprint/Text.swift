@@ -27,12 +27,23 @@ enum ASCII {
     }
 
     /// Appends `value` in decimal without leading zeros.
-    static func appendDecimal(_ value: some BinaryInteger, to out: inout [UInt8]) {
-        out.append(contentsOf: String(value).utf8)
+    static func appendDecimal(_ value: some UnsignedInteger, to out: inout [UInt8]) {
+        // Digits straight into the buffer: `String(value)` allocated a string per number, which was most of
+        // the cost of a JA3 string.
+        var v = UInt64(value)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var first = 20
+            repeat {
+                first -= 1
+                digits[first] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
+                v /= 10
+            } while v > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[first...]))
+        }
     }
 
     /// Appends the values in decimal, separated by `-` (a JA3 field).
-    static func appendDecimalList<T: BinaryInteger>(_ values: some Sequence<T>, to out: inout [UInt8]) {
+    static func appendDecimalList<T: UnsignedInteger>(_ values: some Sequence<T>, to out: inout [UInt8]) {
         var first = true
         for value in values {
             if !first { out.append(dash) }

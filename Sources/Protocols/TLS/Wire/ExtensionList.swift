@@ -16,7 +16,7 @@ public struct ExtensionList: Sendable, Hashable {
     public init(_ entries: [TLSExtension] = []) { self.entries = entries }
 
     /// The extension types in wire order (for fingerprints).
-    public var types: [ExtensionType] { entries.map(\.type) }
+    public var types: [ExtensionType] { entries.map { $0.type } }
 
     /// True when no extension was present.
     public var isEmpty: Bool { entries.isEmpty }
@@ -27,7 +27,7 @@ public struct ExtensionList: Sendable, Hashable {
     /// The host names of server_name (name type host_name only, as Packetbeat reports them).
     public var serverNames: [[UInt8]] {
         guard case .serverNames(let names) = self[.serverName]?.value else { return [] }
-        return names.filter { $0.type == .hostName }.map(\.name)
+        return names.filter { $0.type == .hostName }.map { $0.name }
     }
 
     /// The ALPN protocol ids.
@@ -70,7 +70,7 @@ public struct ExtensionList: Sendable, Hashable {
     /// HelloRetryRequest asks for.
     public var keyShareGroups: [NamedGroup] {
         switch self[.keyShare]?.value {
-        case .keyShares(let shares): shares.map(\.group)
+        case .keyShares(let shares): shares.map { $0.group }
         case .keyShare(let share): [share.group]
         case .selectedGroup(let group): [group]
         default: []
