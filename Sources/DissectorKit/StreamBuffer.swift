@@ -45,6 +45,8 @@ public struct StreamBuffer: Sendable {
                 case .needMore(let n):
                     if n > limit || view.count > limit { return overflow }
                     storage.removeAll(keepingCapacity: true)
+                    // Room for the whole PDU at once: growing by doubling would copy it two or three times.
+                    storage.reserveCapacity(max(n, view.count))
                     storage.append(contentsOf: view)
                     start = 0
                     return nil
@@ -61,6 +63,7 @@ public struct StreamBuffer: Sendable {
 
     private mutating func drainHeld(overflow: Anomaly, parse: (UnsafeRawBufferPointer) -> FeedResult) -> Anomaly? {
         var failure: Anomaly? = nil
+        var needed = 0
         storage.withUnsafeBytes { all in
             while start < all.count {
                 let view = UnsafeRawBufferPointer(rebasing: all[start...])
@@ -68,7 +71,7 @@ public struct StreamBuffer: Sendable {
                 case .consumed(let n):
                     start += max(1, min(n, view.count))
                 case .needMore(let n):
-                    if n > limit { failure = overflow }
+                    if n > limit { failure = overflow } else { needed = n }
                     return
                 case .failed(let anomaly):
                     failure = anomaly
@@ -84,6 +87,7 @@ public struct StreamBuffer: Sendable {
             storage.removeFirst(start)
             start = 0
         }
+        if needed > storage.count { storage.reserveCapacity(needed) }
         return failure
     }
 }

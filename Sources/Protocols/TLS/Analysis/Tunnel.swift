@@ -23,10 +23,12 @@ struct TunnelPrologue {
 
     /// True when `bytes`, the client's first bytes, begin a CONNECT request.
     static func isConnectRequest(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let method = Array("CONNECT ".utf8)
-        guard bytes.count >= method.count else { return false }
-        return bytes.prefix(method.count).elementsEqual(method)
+        // A TLS record starts with a content type byte (20...24), never "C": one comparison decides.
+        guard bytes.count >= connectMethod.count, bytes[0] == connectMethod[0] else { return false }
+        return bytes.prefix(connectMethod.count).elementsEqual(connectMethod)
     }
+
+    static let connectMethod: [UInt8] = Array("CONNECT ".utf8)
 
     /// Consumes header bytes of one direction; returns how many bytes of `bytes` belonged to the headers
     /// (the rest is tunnelled data), or nil when more header bytes are needed. Sets `.refused` for a non-2xx
