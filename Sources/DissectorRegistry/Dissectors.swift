@@ -106,10 +106,12 @@ public struct Dissectors: TCPStreamHandler {
         }
     }
 
-    /// Takes the queued reports.
-    public mutating func drain() -> [PendingReport] {
-        defer { pending.removeAll(keepingCapacity: true) }
-        return pending
+    /// Hands the queued reports to `body`, in order, and forgets them (keeping the queue's storage, so the
+    /// call after every packet allocates nothing).
+    public mutating func drain(_ body: (PendingReport) -> Void) {
+        guard !pending.isEmpty else { return }
+        for report in pending { body(report) }
+        pending.removeAll(keepingCapacity: true)
     }
 
     public mutating func open(connection: ConnectionInfo) -> Session? {

@@ -137,7 +137,7 @@ public struct PacketPath {
     }
 
     mutating func drainDissectors() {
-        for pending in tcp!.handler.drain() { batcher.emit(pending) }
+        tcp!.handler.drain { batcher.emit($0) }
     }
 
     /// The dissectors' counters (zero when none run).

@@ -198,21 +198,26 @@ public final class Publisher: @unchecked Sendable {
     func apply(_ client: ClientProcessing, to event: inout Event) {
         if !client.keepNull { event.fields.removeNulls() }
         if let index = client.index { event.metadata["raw_index"] = .string(index) }
-        let tags = settings.global.tags + client.tags
-        if !tags.isEmpty {
+        if !settings.global.tags.isEmpty || !client.tags.isEmpty {
             var existing: [FieldValue] = []
             if case .array(let items)? = event.fields["tags"] { existing = items }
-            event.fields["tags"] = .array(existing + tags.map { .string($0) })
+            event.fields["tags"] = .array(existing + (settings.global.tags + client.tags).map { .string($0) })
         }
-        for layer in [settings.global, client] where !layer.fields.isEmpty {
-            if layer.fieldsUnderRoot {
-                event.fields.merge(layer.fields, overwrite: true)
-            } else {
-                var f = event.fields["fields"]?.object ?? Fields()
-                f.merge(layer.fields, overwrite: true)
-                event.fields["fields"] = .object(f)
-            }
-        }
+        // Global fields first, the client's on top (no per-event array of the two layers).
+        Self.addFields(of: settings.global, to: &event)
+        Self.addFields(of: client, to: &event)
         event.fields.merge(settings.builtins, overwrite: false)
+    }
+
+    /// Adds a layer's `fields`, at the root or under `fields`, overwriting what the event has.
+    static func addFields(of layer: ClientProcessing, to event: inout Event) {
+        guard !layer.fields.isEmpty else { return }
+        if layer.fieldsUnderRoot {
+            event.fields.merge(layer.fields, overwrite: true)
+        } else {
+            var f = event.fields["fields"]?.object ?? Fields()
+            f.merge(layer.fields, overwrite: true)
+            event.fields["fields"] = .object(f)
+        }
     }
 }

@@ -220,23 +220,24 @@ extension ExtensionValue {
         return .offeredPSKs(identities: identityCount, binders: binderCount)
     }
 
-    /// Counts the `opaque item<..2^8-1>` entries of a vector with a two-byte length.
+    /// Counts the `opaque item<..2^8-1>` entries (PSK binders) of a vector with a two-byte length.
     private static func countVector8Items(_ body: inout ByteCursor) throws(WireError) -> Int {
-        var list = try body.lengthPrefixed16()
-        var count = 0
-        while !list.isAtEnd {
-            _ = try list.lengthPrefixed8()
-            count += 1
-        }
-        return count
+        try countItems(&body) { item throws(WireError) in _ = try item.lengthPrefixed8() }
     }
 
     /// Counts the `opaque item<..2^16-1>` entries of a vector with a two-byte length (SCTs, CA names).
     private static func countVector16(_ body: inout ByteCursor) throws(WireError) -> Int {
+        try countItems(&body) { item throws(WireError) in _ = try item.lengthPrefixed16() }
+    }
+
+    /// Counts the items of a vector with a two-byte length, `skip` reading past one item.
+    private static func countItems(
+        _ body: inout ByteCursor, skip: (inout ByteCursor) throws(WireError) -> Void
+    ) throws(WireError) -> Int {
         var list = try body.lengthPrefixed16()
         var count = 0
         while !list.isAtEnd {
-            _ = try list.lengthPrefixed16()
+            try skip(&list)
             count += 1
         }
         return count

@@ -161,23 +161,8 @@ public struct ExtensionType: TLSCodePoint {
     public var packetbeatName: String? {
         switch rawValue {
         case 0: "server_name_indication"
-        case 1: "max_fragment_length"
-        case 2: "client_certificate_url"
-        case 3: "trusted_ca_keys"
-        case 4: "truncated_hmac"
-        case 5: "status_request"
-        case 6: "user_mapping"
-        case 7: "client_authz"
-        case 8: "server_authz"
-        case 9: "cert_type"
-        case 10: "supported_groups"
-        case 11: "ec_points_formats"
-        case 12: "srp"
-        case 13: "signature_algorithms"
-        case 16: "application_layer_protocol_negotiation"
-        case 35: "session_ticket"
-        case 43: "supported_versions"
-        case 0xff01: "renegotiation_info"
+        case 11: "ec_points_formats"  // Packetbeat's spelling of ec_point_formats
+        case 1...10, 12, 13, 16, 35, 43, 0xff01: ianaName
         default: nil
         }
     }

@@ -60,14 +60,14 @@ struct TLSRun {
                     packet.transport == .tcp
                 else { continue }
                 tracker.process(packet)
-                events += tracker.handler.drain().map { $0.report.event(certificates: certificates) }
+                tracker.handler.drain { events.append($0.report.event(certificates: certificates)) }
             case .timeout: continue
             default: break loop
             }
         }
         tracker.expire(now: last)
         tracker.finishAll(reason: .endOfCapture)
-        events += tracker.handler.drain().map { $0.report.event(certificates: certificates) }
+        tracker.handler.drain { events.append($0.report.event(certificates: certificates)) }
         counters = tracker.handler.counters
     }
 
