@@ -75,12 +75,16 @@ let package = Package(
 
         // Configuration, publishing, wiring.
         .target(name: "Config", dependencies: ["Yams", "NetModel", "Events"], swiftSettings: strict),
+        .target(
+            name: "Processors",
+            dependencies: ["Config", "Events", "NetModel", "FlowHash", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         .target(name: "Outputs", dependencies: ["Events"], swiftSettings: strict),
         .target(
             name: "Pipeline",
             dependencies: [
                 "Capture", "PacketDecoding", "TCPStreams", "Flows", "Events", "Outputs", "Config", "NetModel",
-                "DissectorRegistry", "TLSAnalysis", .product(name: "Logging", package: "swift-log"),
+                "DissectorRegistry", "TLSAnalysis", "Processors", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -104,6 +108,7 @@ let package = Package(
         .testTarget(name: "EventsTests", dependencies: ["Events", "NetModel"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "FlowHash", "PacketDecoding", "Events", "NetModel"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "NetModel", "Events"]),
+        .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Config", "Events", "NetModel"]),
         .testTarget(name: "OutputsTests", dependencies: ["Outputs", "Events", "NetModel"]),
         .testTarget(
             name: "PipelineTests",

@@ -3,6 +3,8 @@
 // They keep the user's key order, and scalars are typed the way YAML 1.1 (Beats' YAML) types plain
 // scalars, so `fields: {env: prod, shard: 3}` carries a string and an integer.
 
+import NetModel
+
 /// A free-form configuration value.
 public indirect enum ConfigValue: Sendable, Equatable {
     /// An explicit null (`~`, `null`, or an empty value).
@@ -54,6 +56,16 @@ public indirect enum ConfigValue: Sendable, Equatable {
     public var listValue: [ConfigValue]? {
         if case .list(let l) = self { return l }
         return nil
+    }
+
+    /// A Go duration (`500ms`, `1m30s`) or a number of seconds, when this is one.
+    public var durationValue: TimeSpan? {
+        switch self {
+        case .string(let s): return ScalarSyntax.duration(s)
+        case .int(let i): return ScalarSyntax.duration(String(i))
+        case .double(let d): return ScalarSyntax.duration(String(d))
+        default: return nil
+        }
     }
 }
 
@@ -127,7 +139,8 @@ public struct ConfigMap: Sendable, Equatable, Sequence, ExpressibleByDictionaryL
 }
 
 /// One entry of a `processors` list: the processor name (the entry's single key) and its configuration,
-/// with where it was written so later stages can say "processor 3 at packetbeat.yml:40:5".
+/// with where it was written so later stages can say
+/// `packetbeat.yml:40:5: processors.3.rename.fields.0.to: ...`.
 public struct ProcessorEntry: Sendable, Equatable {
     /// The processor name (`add_fields`, `drop_event`, ...); `if` for the `if`/`then`/`else` form.
     public let name: String
@@ -137,12 +150,51 @@ public struct ProcessorEntry: Sendable, Equatable {
     public let location: SourceLocation
     /// The 0-based position in its list.
     public let index: Int
+    /// The dotted key path of the entry (`processors.3`, `packetbeat.protocols.0.processors.1`).
+    public let path: String
+    /// Where each part of the entry was written, by dotted path relative to the entry (`rename.fields.0.to`;
+    /// for the `if` form `if.equals.x`, `then.0`).
+    public let locations: [String: SourceLocation]
 
     /// An entry.
-    public init(name: String, config: ConfigValue, location: SourceLocation, index: Int) {
+    public init(
+        name: String, config: ConfigValue, location: SourceLocation, index: Int, path: String? = nil,
+        locations: [String: SourceLocation] = [:]
+    ) {
         self.name = name
         self.config = config
         self.location = location
         self.index = index
+        self.path = path ?? "processors.\(index)"
+        self.locations = locations
+    }
+
+    /// Where the value at `relativePath` (or the closest enclosing part that has a location) was written.
+    public func location(of relativePath: String) -> SourceLocation {
+        var path = Substring(relativePath)
+        while !path.isEmpty {
+            if let found = locations[String(path)] { return found }
+            guard let dot = path.lastIndex(of: ".") else { break }
+            path = path[..<dot]
+        }
+        return location
+    }
+
+    /// An error about the value at `relativePath` (empty for the entry itself).
+    public func error(at relativePath: String, _ message: String) -> ConfigError {
+        ConfigError(
+            at: location(of: relativePath), keyPath: relativePath.isEmpty ? path : path + "." + relativePath,
+            message: message)
+    }
+
+    /// The entry written at `relativePath` inside this one (a processor of a `then` or `else` list), with
+    /// its own path and locations.
+    public func nested(name: String, config: ConfigValue, at relativePath: String, index: Int) -> ProcessorEntry {
+        let prefix = relativePath + "."
+        var inner: [String: SourceLocation] = [:]
+        for (key, value) in locations where key.hasPrefix(prefix) { inner[String(key.dropFirst(prefix.count))] = value }
+        return ProcessorEntry(
+            name: name, config: config, location: location(of: relativePath), index: index,
+            path: path + "." + relativePath, locations: inner)
     }
 }

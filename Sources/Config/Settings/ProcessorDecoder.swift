@@ -24,7 +24,9 @@ enum ProcessorDecoder {
                     throw element.error("a conditional processor (if/then/else) \(problem)")
                 }
                 out.append(
-                    ProcessorEntry(name: "if", config: element.value() ?? .null, location: location, index: index))
+                    ProcessorEntry(
+                        name: "if", config: element.value() ?? .null, location: location, index: index,
+                        path: element.path, locations: locations(of: element.node)))
                 continue
             }
             guard entries.count == 1, let entry = entries.first else {
@@ -33,8 +35,33 @@ enum ProcessorDecoder {
                     "a processor must be a map with exactly one key, the processor name; found \(detail) "
                         + "(start each processor with its own \"- \")")
             }
-            out.append(ProcessorEntry(name: entry.key, config: entry.value.value, location: location, index: index))
+            out.append(
+                ProcessorEntry(
+                    name: entry.key, config: entry.value.value, location: location, index: index, path: element.path,
+                    locations: locations(of: element.node)))
         }
+        return out
+    }
+
+    /// Where every key and value under `node` was written, by dotted path relative to `node`.
+    static func locations(of node: ConfigNode?) -> [String: SourceLocation] {
+        var out: [String: SourceLocation] = [:]
+        func walk(_ node: ConfigNode, _ path: String) {
+            if let location = node.location, out[path] == nil, !path.isEmpty { out[path] = location }
+            switch node.kind {
+            case .scalar:
+                break
+            case .list(let elements):
+                for (i, element) in elements.enumerated() { walk(element, joinPath(path, String(i))) }
+            case .map(let entries):
+                for entry in entries {
+                    let child = joinPath(path, entry.key)
+                    if let keyLocation = entry.keyLocation { out[child] = keyLocation }
+                    walk(entry.value, child)
+                }
+            }
+        }
+        if let node { walk(node, "") }
         return out
     }
 }

@@ -1,0 +1,121 @@
+// The condition language of `when`, `if` and Kafka `topics[].when` (reference/libbeat.md §4.3), with
+// libbeat's typing rules: `equals` never coerces ("200" is not 200), `contains` is a plain substring,
+// `regexp` an unanchored search, `range` reads numbers only, and a field that does not exist makes an
+// operator false.
+
+import Config
+import Events
+import NetModel
+
+/// A parsed condition.
+public indirect enum Condition: Sendable {
+    /// Every field equals its value.
+    case equals([(field: String, value: EqualsOperand)])
+    /// Every field contains its substring (a string, or any element of a list of strings).
+    case contains([(field: String, substring: String)])
+    /// Every field matches its expression somewhere.
+    case regexp([(field: String, pattern: Pattern)])
+    /// Every field is a number within its bounds.
+    case range([(field: String, bounds: RangeBounds)])
+    /// Every field holds an address in one of its ranges.
+    case network([(field: String, ranges: [NetworkRange])])
+    /// Every field exists.
+    case hasFields([String])
+    /// Any condition holds (false when empty).
+    case or([Condition])
+    /// Every condition holds (true when empty).
+    case and([Condition])
+    /// The condition does not hold.
+    case not(Condition)
+
+    /// Whether the condition holds for `event`.
+    public func matches(_ event: Event) -> Bool {
+        switch self {
+        case .equals(let items):
+            return items.allSatisfy { item in event.value(at: item.field).map(item.value.equals) ?? false }
+        case .contains(let items):
+            return items.allSatisfy { item in
+                event.value(at: item.field).map { Condition.anyString($0) { $0.contains(item.substring) } } ?? false
+            }
+        case .regexp(let items):
+            return items.allSatisfy { item in
+                event.value(at: item.field).map { Condition.anyString($0, item.pattern.matches) } ?? false
+            }
+        case .range(let items):
+            return items.allSatisfy { item in event.value(at: item.field).map(item.bounds.contains) ?? false }
+        case .network(let items):
+            return items.allSatisfy { item in
+                guard let value = event.value(at: item.field) else { return false }
+                return Condition.addresses(value).contains { address in item.ranges.contains { $0.contains(address) } }
+            }
+        case .hasFields(let fields):
+            return fields.allSatisfy(event.has)
+        case .or(let conditions):
+            return conditions.contains { $0.matches(event) }
+        case .and(let conditions):
+            return conditions.allSatisfy { $0.matches(event) }
+        case .not(let condition):
+            return !condition.matches(event)
+        }
+    }
+
+    /// A string, or any string element of an array, satisfying `test`.
+    static func anyString(_ value: FieldValue, _ test: (String) -> Bool) -> Bool {
+        switch value {
+        case .string(let s): return test(s)
+        case .array(let items): return items.contains { if case .string(let s) = $0 { return test(s) } else { return false } }
+        default: return false
+        }
+    }
+
+    /// The addresses in an IP string or a list of them; text that is not an address is skipped.
+    static func addresses(_ value: FieldValue) -> [IPAddress] {
+        switch value {
+        case .string(let s): return IPAddress(s).map { [$0] } ?? []
+        case .array(let items): return items.flatMap(addresses)
+        default: return []
+        }
+    }
+}
+
+/// The value of an `equals` operand: libbeat accepts integers, strings and booleans.
+public enum EqualsOperand: Sendable, Equatable {
+    case int(Int64)
+    case string(String)
+    case bool(Bool)
+
+    /// Equality without coercion across types; integers match signed and unsigned event integers.
+    func equals(_ value: FieldValue) -> Bool {
+        switch (self, value) {
+        case (.int(let a), .int(let b)): return a == b
+        case (.int(let a), .uint(let b)): return a >= 0 && UInt64(a) == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.bool(let a), .bool(let b)): return a == b
+        default: return false
+        }
+    }
+}
+
+/// The bounds of one `range` field.
+public struct RangeBounds: Sendable, Equatable {
+    public var gte: Double?
+    public var gt: Double?
+    public var lte: Double?
+    public var lt: Double?
+
+    /// True for a number within every bound; other types never are.
+    func contains(_ value: FieldValue) -> Bool {
+        let x: Double
+        switch value {
+        case .int(let i): x = Double(i)
+        case .uint(let u): x = Double(u)
+        case .double(let d): x = d
+        default: return false
+        }
+        if let gte, !(x >= gte) { return false }
+        if let gt, !(x > gt) { return false }
+        if let lte, !(x <= lte) { return false }
+        if let lt, !(x < lt) { return false }
+        return true
+    }
+}

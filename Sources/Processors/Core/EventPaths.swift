@@ -1,0 +1,67 @@
+// Reading and writing events by dotted path the way libbeat processors do: `@timestamp` and `@metadata.*`
+// are addressable besides the document's fields, and intermediate objects are created on write.
+
+import Events
+import NetModel
+
+extension Event {
+    /// Sets the value at `path` (`@metadata.x`, `@timestamp`, or a field path). False when the path cannot
+    /// hold the value: `@timestamp` takes only a time, `@metadata` only an object.
+    @discardableResult
+    public mutating func put(_ path: String, _ value: FieldValue) -> Bool {
+        if path == "@timestamp" {
+            guard case .timestamp(let t) = value else { return false }
+            timestamp = t
+            return true
+        }
+        if path == "@metadata" {
+            guard case .object(let m) = value else { return false }
+            metadata = m
+            return true
+        }
+        if path.hasPrefix("@metadata.") {
+            metadata.set(String(path.dropFirst(Event.metadataPrefix.count)), value)
+            return true
+        }
+        fields.set(path, value)
+        return true
+    }
+
+    /// Removes and returns the value at `path`; `@timestamp` cannot be removed.
+    @discardableResult
+    public mutating func delete(_ path: String) -> FieldValue? {
+        if path == "@timestamp" { return nil }
+        if path == "@metadata" {
+            defer { metadata = Fields() }
+            return .object(metadata)
+        }
+        if path.hasPrefix("@metadata.") { return metadata.remove(String(path.dropFirst(Event.metadataPrefix.count))) }
+        return fields.remove(path)
+    }
+
+    /// True when a value exists at `path`.
+    public func has(_ path: String) -> Bool { value(at: path) != nil }
+
+    static let metadataPrefix = "@metadata."
+}
+
+extension FieldValue {
+    /// The value as text for processors that read strings: strings as they are, nil for anything else.
+    var text: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    /// A short name of the value's type for error messages (`string`, `number`, `object`, ...).
+    public var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .int, .uint, .double: return "number"
+        case .string: return "string"
+        case .timestamp: return "time"
+        case .array: return "array"
+        case .object: return "object"
+        }
+    }
+}

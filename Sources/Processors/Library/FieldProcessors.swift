@@ -1,0 +1,88 @@
+// Processors that add, remove and move fields (reference/libbeat.md §4.5): add_fields, add_tags,
+// add_labels, drop_event, drop_fields, include_fields, rename, copy_fields, truncate_fields.
+
+import Config
+import Events
+
+extension ProcessorFactory {
+    /// Processors that add, remove and move fields.
+    static let fieldProcessors: [String: ProcessorBuilder] = [
+        "add_fields": ProcessorBuilder(options: ["target", "fields"]) { o throws(ConfigError) in
+            guard let fields = try o.configMap("fields"), !fields.isEmpty else {
+                throw o.error("fields", "add_fields requires \"fields\" with at least one field")
+            }
+            return AddFields(target: try o.string("target") ?? "fields", fields: eventFields(fields))
+        },
+        "add_tags": ProcessorBuilder(options: ["tags", "target"]) { o throws(ConfigError) in
+            AddTags(tags: try o.requiredStringList("tags"), target: try o.nonEmptyString("target") ?? "tags")
+        },
+        "drop_event": ProcessorBuilder(options: []) { _ throws(ConfigError) in DropEvent() },
+    ]
+
+    /// Configuration values as event fields; dotted keys nest, as Beats' `fields` do.
+    static func eventFields(_ map: ConfigMap) -> Fields {
+        var out = Fields()
+        for entry in map { out.set(entry.key, eventValue(entry.value)) }
+        return out
+    }
+
+    /// One configuration value as an event value.
+    static func eventValue(_ v: ConfigValue) -> FieldValue {
+        switch v {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
+        case .double(let d): return .double(d)
+        case .string(let s): return .string(s)
+        case .list(let items): return .array(items.map(eventValue))
+        case .map(let m): return .object(eventFields(m))
+        }
+    }
+}
+
+/// `add_fields`: merges static fields under `target` (`fields` by default, the root for "", `@metadata`).
+struct AddFields: Processor {
+    let target: String
+    let fields: Fields
+    var name: String { "add_fields" }
+
+    func process(_ event: inout Event) -> ProcessorOutcome {
+        switch target {
+        case "":
+            event.fields.merge(fields, overwrite: true)
+        case "@metadata":
+            event.metadata.merge(fields, overwrite: true)
+        default:
+            var under = event.value(at: target)?.object ?? Fields()
+            under.merge(fields, overwrite: true)
+            event.put(target, .object(under))
+        }
+        return .keep
+    }
+}
+
+/// `add_tags`: appends to a list of strings (`tags` by default), creating it when absent.
+struct AddTags: Processor {
+    let tags: [String]
+    let target: String
+    var name: String { "add_tags" }
+
+    func process(_ event: inout Event) -> ProcessorOutcome {
+        var list: [FieldValue]
+        switch event.value(at: target) {
+        case nil: list = []
+        case .array(let items)?: list = items
+        case let other?:
+            return .failed("cannot add tags to \(target): it holds a \(other.typeName), not a list")
+        }
+        list.append(contentsOf: tags.map(FieldValue.string))
+        event.put(target, .array(list))
+        return .keep
+    }
+}
+
+/// `drop_event`: drops every event it sees (it is used with `when`).
+struct DropEvent: Processor {
+    var name: String { "drop_event" }
+    func process(_ event: inout Event) -> ProcessorOutcome { .drop }
+}
