@@ -112,7 +112,10 @@ let package = Package(
         .testTarget(name: "OutputsTests", dependencies: ["Outputs", "Events", "NetModel"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Config", "Capture", "Events", "Outputs", "NetModel", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "Pipeline", "Config", "Capture", "Events", "Outputs", "NetModel", "Processors",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "CLITests", dependencies: []),
         .testTarget(name: "DissectorKitTests", dependencies: ["DissectorKit", "WireKit", "Events"]),
         .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "WireKit", "TestSupport"], path: "Tests/Protocols/TLSTests/Wire"),

@@ -10,6 +10,7 @@ import Foundation
 import Logging
 import NetModel
 import Outputs
+import Processors
 import TLSAnalysis
 
 /// A setting combination that cannot run, reported as `Exiting: <message>`.
@@ -59,14 +60,15 @@ public enum PlanBuilder {
         case .memory(let mem): capacity = mem.events
         case .disk(let disk): capacity = disk.writeAhead
         }
-        let flowClient = client(settings.flows?.metadata ?? EventMetadataSettings())
+        let flowClient = try client(settings.flows?.metadata ?? EventMetadataSettings())
         let global = ClientProcessing(
-            tags: settings.tags, fields: fields(settings.fields), fieldsUnderRoot: settings.fieldsUnderRoot)
+            tags: settings.tags, fields: ProcessorFactory.eventFields(settings.fields),
+            fieldsUnderRoot: settings.fieldsUnderRoot, processors: try processors(settings.processors))
         var clients = [flowClient]
         var dissectors: DissectorSettings? = nil
         if let tls = settings.enabledProtocols.first(where: { $0.type == .tls }) {
             let options = tls.tls ?? TLSOptions()
-            clients.append(client(tls.metadata))
+            clients.append(try client(tls.metadata))
             dissectors = DissectorSettings(
                 tls: TLSSettings(
                     sendCertificates: options.sendCertificates, includeRawCertificates: options.includeRawCertificates,
@@ -104,11 +106,16 @@ public enum PlanBuilder {
         return notes
     }
 
-    /// What the pipeline adds to one source's events.
-    static func client(_ m: EventMetadataSettings) -> ClientProcessing {
+    /// What the pipeline adds to, and runs on, one source's events.
+    static func client(_ m: EventMetadataSettings) throws(PlanError) -> ClientProcessing {
         ClientProcessing(
-            tags: m.tags, fields: fields(m.fields), fieldsUnderRoot: m.fieldsUnderRoot, keepNull: m.keepNull,
-            index: m.index)
+            tags: m.tags, fields: ProcessorFactory.eventFields(m.fields), fieldsUnderRoot: m.fieldsUnderRoot,
+            keepNull: m.keepNull, index: m.index, processors: try processors(m.processors))
+    }
+
+    /// A processor chain; a bad processor is reported with its file, line and key path.
+    static func processors(_ entries: [ProcessorEntry]) throws(PlanError) -> ProcessorChain {
+        do { return try ProcessorFactory.chain(entries) } catch { throw PlanError(message: error.description) }
     }
 
     /// The user's `bpf_filter`, or — like Packetbeat — none when flows are on (flows need every packet), else
@@ -196,25 +203,6 @@ public enum PlanBuilder {
         agent["name"] = .string(name)
         agent["build"] = .object(["original": .string("wirebeat \(WirebeatVersion.wirebeat)")])
         return ["agent": .object(agent), "ecs": .object(["version": .string(WirebeatVersion.ecs)]), "host": .object(["name": .string(host)])]
-    }
-
-    /// Converts a configuration map into event fields (dotted keys nest, as Beats' `fields` do).
-    public static func fields(_ map: ConfigMap) -> Fields {
-        var out = Fields()
-        for entry in map { out.set(entry.key, value(entry.value)) }
-        return out
-    }
-
-    static func value(_ v: ConfigValue) -> FieldValue {
-        switch v {
-        case .null: return .null
-        case .bool(let b): return .bool(b)
-        case .int(let i): return .int(i)
-        case .double(let d): return .double(d)
-        case .string(let s): return .string(s)
-        case .list(let items): return .array(items.map(value))
-        case .map(let m): return .object(fields(m))
-        }
     }
 }
 

@@ -3,8 +3,9 @@
 //
 // Order per event (reference/libbeat.md §4.1): nulls removed unless the client keeps them; global `tags`
 // then the client's `tags` appended to `tags`; global `fields` (under `fields` or at the root), then the
-// client's `fields` merged on top; builtins (`agent.*`, `ecs.version`, `host.name`) only where absent.
-// Processor chains (issue 4) slot in before and after the builtins.
+// client's `fields` merged on top; the client's processors; builtins (`agent.*`, `ecs.version`, `host.name`)
+// only where absent; the global processors. A processor that drops the event ends it there (counted as
+// filtered); one that fails is counted and logged at debug level, and the event goes on, as in Beats.
 
 import DissectorRegistry
 import Events
@@ -13,22 +14,30 @@ import TLSAnalysis
 import Foundation
 import Logging
 import Outputs
+import Processors
 
-/// What the pipeline adds to the events of one client (flows, or one protocol).
-public struct ClientProcessing: Sendable, Equatable {
+/// What the pipeline adds to, and runs on, the events of one client (flows, or one protocol); for the global
+/// layer, `processors` are the global processors.
+public struct ClientProcessing: Sendable {
     public var tags: [String]
     public var fields: Fields
     public var fieldsUnderRoot: Bool
     public var keepNull: Bool
     /// `index:` of the client, published as `@metadata.raw_index`.
     public var index: String?
+    /// The client's `processors`.
+    public var processors: ProcessorChain
 
-    public init(tags: [String] = [], fields: Fields = Fields(), fieldsUnderRoot: Bool = false, keepNull: Bool = false, index: String? = nil) {
+    public init(
+        tags: [String] = [], fields: Fields = Fields(), fieldsUnderRoot: Bool = false, keepNull: Bool = false,
+        index: String? = nil, processors: ProcessorChain = ProcessorChain()
+    ) {
         self.tags = tags
         self.fields = fields
         self.fieldsUnderRoot = fieldsUnderRoot
         self.keepNull = keepNull
         self.index = index
+        self.processors = processors
     }
 }
 
@@ -36,7 +45,7 @@ public struct ClientProcessing: Sendable, Equatable {
 public struct PublishSettings: Sendable {
     /// Per client index (as tagged in `EventBatch.clients`).
     public var clients: [ClientProcessing]
-    /// Global `tags`, `fields`, `fields_under_root`.
+    /// Global `tags`, `fields`, `fields_under_root` and `processors`.
     public var global: ClientProcessing
     /// `agent.*`, `ecs.version`, `host.name`, added where absent.
     public var builtins: Fields
@@ -63,6 +72,10 @@ public struct PublishCounters: Sendable, Equatable {
     public var failed = 0
     /// Batches written.
     public var batches = 0
+    /// Events a processor dropped (Beats' `pipeline.events.filtered`).
+    public var filtered = 0
+    /// Processor failures; the events went on.
+    public var processorFailures = 0
 }
 
 /// Runs the publish loop.
@@ -124,33 +137,34 @@ public final class Publisher: @unchecked Sendable {
     }
 
     func publish(_ batch: EventBatch) {
-        var events = batch.events
-        for i in events.indices {
-            let client = Int(batch.clients[i])
-            let processing = client < settings.clients.count ? settings.clients[client] : ClientProcessing()
-            apply(processing, to: &events[i])
+        var events: [Event] = []
+        events.reserveCapacity(batch.events.count + batch.reports.count + batch.flowReports.count)
+        var processed = ProcessorCounters()
+        for i in batch.events.indices {
+            var event = batch.events[i]
+            if apply(processing(batch.clients[i]), to: &event, counters: &processed) { events.append(event) }
         }
         for pending in batch.reports {
-            let client = Int(pending.client)
-            let processing = client < settings.clients.count ? settings.clients[client] : ClientProcessing()
             var event = pending.report.event(certificates: certificates)
-            apply(processing, to: &event)
-            events.append(event)
+            if apply(processing(pending.client), to: &event, counters: &processed) { events.append(event) }
         }
         if !batch.flowReports.isEmpty {
-            let flows = Int(EventBatcher.flowsClient)
-            let processing = flows < settings.clients.count ? settings.clients[flows] : ClientProcessing()
-            events.reserveCapacity(events.count + batch.flowReports.count)
+            let flows = processing(EventBatcher.flowsClient)
             for report in batch.flowReports {
                 var event = settings.flowMapper.event(for: report)
-                apply(processing, to: &event)
-                events.append(event)
+                if apply(flows, to: &event, counters: &processed) { events.append(event) }
             }
         }
+        if let failure = processed.lastFailure {
+            logger.debug("Fail to apply processor: \(failure) (\(processed.failures) failures in this batch)")
+        }
         lock.lock()
-        _counters.received += events.count
+        _counters.received += events.count + processed.filtered
+        _counters.filtered += processed.filtered
+        _counters.processorFailures += processed.failures
         let closed = _outputClosed
         lock.unlock()
+        if events.isEmpty { return }
         if closed {
             record(failed: events.count)
             return
@@ -195,7 +209,13 @@ public final class Publisher: @unchecked Sendable {
         lock.unlock()
     }
 
-    func apply(_ client: ClientProcessing, to event: inout Event) {
+    /// The processing of the client a batch tagged an event with.
+    func processing(_ client: UInt8) -> ClientProcessing {
+        Int(client) < settings.clients.count ? settings.clients[Int(client)] : ClientProcessing()
+    }
+
+    /// Applies the pipeline's layers and processors in Beats' order; false when a processor dropped the event.
+    func apply(_ client: ClientProcessing, to event: inout Event, counters: inout ProcessorCounters) -> Bool {
         if !client.keepNull { event.fields.removeNulls() }
         if let index = client.index { event.metadata["raw_index"] = .string(index) }
         if !settings.global.tags.isEmpty || !client.tags.isEmpty {
@@ -206,7 +226,9 @@ public final class Publisher: @unchecked Sendable {
         // Global fields first, the client's on top (no per-event array of the two layers).
         Self.addFields(of: settings.global, to: &event)
         Self.addFields(of: client, to: &event)
+        if !client.processors.isEmpty && !client.processors.run(&event, counters: &counters) { return false }
         event.fields.merge(settings.builtins, overwrite: false)
+        return settings.global.processors.isEmpty || settings.global.processors.run(&event, counters: &counters)
     }
 
     /// Adds a layer's `fields`, at the root or under `fields`, overwriting what the event has.

@@ -73,6 +73,8 @@ public struct RunSummary: Sendable {
         if publish.dropped + publish.failed + eventsDroppedAtQueue > 0 {
             s += " (\(publish.dropped) dropped, \(publish.failed) failed, \(eventsDroppedAtQueue) dropped at a full queue)"
         }
+        if publish.filtered > 0 { s += ", \(publish.filtered) dropped by processors" }
+        if publish.processorFailures > 0 { s += ", \(publish.processorFailures) processor failures" }
         s += ", \(anomalies) anomalies (\(decode.truncated) truncated, \(decode.malformed) malformed"
         if decode.unsupportedLinkType > 0 { s += ", \(decode.unsupportedLinkType) unsupported link type" }
         s += ")"

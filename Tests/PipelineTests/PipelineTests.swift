@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import NetModel
 import Outputs
+import Processors
 import Testing
 
 @testable import Pipeline
@@ -221,7 +222,7 @@ func batch(_ events: [Event], client: UInt8 = 0) -> EventBatch {
 
     @Test func configFieldsBecomeEventFieldsWithDottedKeysNested() throws {
         let s = try settings("fields: {env: prod, a.b: 1, list: [x, 2]}\n")
-        let f = PlanBuilder.fields(s.fields)
+        let f = ProcessorFactory.eventFields(s.fields)
         #expect(f["env"] == .string("prod"))
         #expect(f.value(at: "a.b") == .int(1))
         #expect(f["list"] == .array([.string("x"), .int(2)]))

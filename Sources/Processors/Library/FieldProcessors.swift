@@ -20,14 +20,14 @@ extension ProcessorFactory {
     ]
 
     /// Configuration values as event fields; dotted keys nest, as Beats' `fields` do.
-    static func eventFields(_ map: ConfigMap) -> Fields {
+    public static func eventFields(_ map: ConfigMap) -> Fields {
         var out = Fields()
         for entry in map { out.set(entry.key, eventValue(entry.value)) }
         return out
     }
 
     /// One configuration value as an event value.
-    static func eventValue(_ v: ConfigValue) -> FieldValue {
+    public static func eventValue(_ v: ConfigValue) -> FieldValue {
         switch v {
         case .null: return .null
         case .bool(let b): return .bool(b)
