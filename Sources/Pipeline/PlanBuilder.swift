@@ -60,15 +60,16 @@ public enum PlanBuilder {
         case .memory(let mem): capacity = mem.events
         case .disk(let disk): capacity = disk.writeAhead
         }
-        let flowClient = try client(settings.flows?.metadata ?? EventMetadataSettings())
+        var notices: [String] = []
+        let flowClient = try client(settings.flows?.metadata ?? EventMetadataSettings(), notices: &notices)
         let global = ClientProcessing(
             tags: settings.tags, fields: ProcessorFactory.eventFields(settings.fields),
-            fieldsUnderRoot: settings.fieldsUnderRoot, processors: try processors(settings.processors))
+            fieldsUnderRoot: settings.fieldsUnderRoot, processors: try processors(settings.processors, notices: &notices))
         var clients = [flowClient]
         var dissectors: DissectorSettings? = nil
         if let tls = settings.enabledProtocols.first(where: { $0.type == .tls }) {
             let options = tls.tls ?? TLSOptions()
-            clients.append(try client(tls.metadata))
+            clients.append(try client(tls.metadata, notices: &notices))
             dissectors = DissectorSettings(
                 tls: TLSSettings(
                     sendCertificates: options.sendCertificates, includeRawCertificates: options.includeRawCertificates,
@@ -82,7 +83,7 @@ public enum PlanBuilder {
             source: source, flows: flows, queueCapacity: capacity, publish: publish,
             shutdownTimeout: Double(settings.shutdownTimeout.nanoseconds) / 1e9)
         plan.dissectors = dissectors
-        plan.warnings = notYetActive(settings)
+        plan.warnings = notYetActive(settings) + notices
         return plan
     }
 
@@ -107,15 +108,19 @@ public enum PlanBuilder {
     }
 
     /// What the pipeline adds to, and runs on, one source's events.
-    static func client(_ m: EventMetadataSettings) throws(PlanError) -> ClientProcessing {
+    static func client(_ m: EventMetadataSettings, notices: inout [String]) throws(PlanError) -> ClientProcessing {
         ClientProcessing(
             tags: m.tags, fields: ProcessorFactory.eventFields(m.fields), fieldsUnderRoot: m.fieldsUnderRoot,
-            keepNull: m.keepNull, index: m.index, processors: try processors(m.processors))
+            keepNull: m.keepNull, index: m.index, processors: try processors(m.processors, notices: &notices))
     }
 
     /// A processor chain; a bad processor is reported with its file, line and key path.
-    static func processors(_ entries: [ProcessorEntry]) throws(PlanError) -> ProcessorChain {
-        do { return try ProcessorFactory.chain(entries) } catch { throw PlanError(message: error.description) }
+    static func processors(_ entries: [ProcessorEntry], notices: inout [String]) throws(PlanError) -> ProcessorChain {
+        do {
+            return try ProcessorFactory.chain(entries, notices: &notices)
+        } catch {
+            throw PlanError(message: error.description)
+        }
     }
 
     /// The user's `bpf_filter`, or — like Packetbeat — none when flows are on (flows need every packet), else

@@ -100,4 +100,20 @@ import Testing
                 && "\(error)".hasPrefix("p.yml:6:")
         }
     }
+
+    @Test func stockPlatformProcessorsLoadAndAreAnnounced() throws {
+        let p = try plan(
+            """
+            processors:
+            - add_cloud_metadata: ~
+            - add_docker_metadata: ~
+            - detect_mime_type: {field: http.request.body.content, target: http.request.mime_type}
+            packetbeat.flows: {}
+            """)
+        #expect(p.warnings.count == 3)
+        #expect(p.warnings.first == "p.yml:2:3: processors.0.add_cloud_metadata is accepted but does nothing in this build: cloud instance metadata is not queried yet")
+        let (out, _) = publish([Event(timestamp: .zero, fields: ["a": .int(1)])], p.publish)
+        #expect(out.first?.fields["cloud"] == nil)
+        #expect(out.first?.fields["a"] == .int(1))
+    }
 }

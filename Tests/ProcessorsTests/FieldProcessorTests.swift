@@ -73,7 +73,8 @@ import Testing
         #expect(buildError("drop_event", nil) == nil)
         #expect(buildError("add_tags", nil)?.contains("requires \"tags\"") == true)
         let e = ProcessorEntry(name: "add_tags", config: .string("x"), location: SourceLocation(file: "f.yml", line: 4), index: 2)
-        #expect(throws: ConfigError.self) { try ProcessorFactory.processor(e, environment: ProcessorEnvironment()) }
+        var notices: [String] = []
+        #expect(throws: ConfigError.self) { try ProcessorFactory.processor(e, environment: ProcessorEnvironment(), notices: &notices) }
     }
 
     @Test func scriptIsRefusedWithAlternatives() {
@@ -89,7 +90,8 @@ import Testing
             name: "add_tags", config: cv(["tags": ["a", ["x": 1]]] as KeyValuePairs<String, Any?>), location: location,
             index: 3, path: "packetbeat.protocols.0.processors.3", locations: ["add_tags.tags.1": deep])
         do {
-            _ = try ProcessorFactory.processor(e, environment: ProcessorEnvironment())
+            var notices: [String] = []
+            _ = try ProcessorFactory.processor(e, environment: ProcessorEnvironment(), notices: &notices)
             Issue.record("expected an error")
         } catch {
             #expect(error.description == "packetbeat.yml:42:11: packetbeat.protocols.0.processors.3.add_tags.tags.1: expected a string, got a map")

@@ -36,7 +36,8 @@ func entry(_ name: String, _ options: KeyValuePairs<String, Any?>?) -> Processor
 func build(
     _ name: String, _ options: KeyValuePairs<String, Any?>? = nil, environment: ProcessorEnvironment = ProcessorEnvironment()
 ) throws -> any Processor {
-    try ProcessorFactory.processor(entry(name, options), environment: environment)
+    var notices: [String] = []
+    return try ProcessorFactory.processor(entry(name, options), environment: environment, notices: &notices)
 }
 
 /// The error message building `name` with `options` fails with, or nil when it builds.

@@ -3,6 +3,7 @@
 // config error with file:line instead of a processor that silently does nothing.
 
 import Config
+import Events
 
 /// How to build one processor.
 public struct ProcessorBuilder: Sendable {
@@ -36,19 +37,36 @@ public enum ProcessorFactory {
             + "covered by add_fields, rename, copy_fields, convert, replace, drop_fields and if/then/else",
     ]
 
-    /// Builds the chain of `entries`.
+    /// Processors of the stock packetbeat.yml that need a platform wirebeat does not query yet (cloud metadata
+    /// endpoints, the Docker and Kubernetes APIs) or a protocol it does not dissect yet (HTTP bodies). They are
+    /// accepted so that stock configurations load, do nothing, and are announced at start-up.
+    static let inert: [String: String] = [
+        "add_cloud_metadata": "cloud instance metadata is not queried yet",
+        "add_docker_metadata": "the Docker API is not queried yet",
+        "add_kubernetes_metadata": "the Kubernetes API is not queried yet",
+        "detect_mime_type": "HTTP bodies are not dissected yet",
+    ]
+
+    /// Builds the chain of `entries`; processors accepted without effect are described in `notices`.
     public static func chain(
-        _ entries: [ProcessorEntry], environment: ProcessorEnvironment = ProcessorEnvironment()
+        _ entries: [ProcessorEntry], environment: ProcessorEnvironment = ProcessorEnvironment(),
+        notices: inout [String]
     ) throws(ConfigError) -> ProcessorChain {
-        ProcessorChain(try entries.map { (entry) throws(ConfigError) in try processor(entry, environment: environment) })
+        var built: [any Processor] = []
+        for entry in entries { built.append(try processor(entry, environment: environment, notices: &notices)) }
+        return ProcessorChain(built)
     }
 
     /// Builds one processor (with its `when`), or the `if`/`then`/`else` form.
-    public static func processor(_ entry: ProcessorEntry, environment: ProcessorEnvironment) throws(ConfigError)
-        -> any Processor
-    {
-        if entry.name == "if" { return try ifThenElse(entry, environment: environment) }
+    public static func processor(
+        _ entry: ProcessorEntry, environment: ProcessorEnvironment, notices: inout [String]
+    ) throws(ConfigError) -> any Processor {
+        if entry.name == "if" { return try ifThenElse(entry, environment: environment, notices: &notices) }
         if let reason = refused[entry.name] { throw entry.error(at: entry.name, reason) }
+        if let reason = inert[entry.name] {
+            notices.append("\(entry.location): \(entry.path).\(entry.name) is accepted but does nothing in this build: \(reason)")
+            return InertProcessor(name: entry.name)
+        }
         guard let builder = builders[entry.name] else {
             let known = builders.keys.sorted().joined(separator: ", ")
             throw entry.error(at: entry.name, "unknown processor \"\(entry.name)\" (known processors: \(known))")
@@ -66,20 +84,20 @@ public enum ProcessorFactory {
         return ConditionalProcessor(condition: when, inner: processor)
     }
 
-    static func ifThenElse(_ entry: ProcessorEntry, environment: ProcessorEnvironment) throws(ConfigError)
-        -> any Processor
-    {
+    static func ifThenElse(
+        _ entry: ProcessorEntry, environment: ProcessorEnvironment, notices: inout [String]
+    ) throws(ConfigError) -> any Processor {
         guard let condition = entry.config["if"] else { throw entry.error(at: "", "a conditional processor has no \"if\"") }
         let parsed = try ConditionParser(entry: entry).parse(condition, at: "if")
-        let then = try branch(entry, "then", environment: environment)
-        let otherwise = try branch(entry, "else", environment: environment)
+        let then = try branch(entry, "then", environment: environment, notices: &notices)
+        let otherwise = try branch(entry, "else", environment: environment, notices: &notices)
         return IfThenElseProcessor(condition: parsed, then: then, otherwise: otherwise)
     }
 
     /// The processors of a `then` or `else` branch: one processor or a list of them.
-    static func branch(_ entry: ProcessorEntry, _ key: String, environment: ProcessorEnvironment) throws(ConfigError)
-        -> [any Processor]
-    {
+    static func branch(
+        _ entry: ProcessorEntry, _ key: String, environment: ProcessorEnvironment, notices: inout [String]
+    ) throws(ConfigError) -> [any Processor] {
         guard let value = entry.config[key], value != .null else { return [] }
         let items: [(ConfigValue, String)]
         if case .list(let list) = value {
@@ -93,8 +111,14 @@ public enum ProcessorFactory {
                 throw entry.error(at: path, "a processor must be a map with exactly one key, the processor name")
             }
             let nested = entry.nested(name: only.key, config: only.value, at: path, index: index)
-            out.append(try processor(nested, environment: environment))
+            out.append(try processor(nested, environment: environment, notices: &notices))
         }
         return out
     }
+}
+
+/// A processor accepted for compatibility that changes nothing (see `ProcessorFactory.inert`).
+struct InertProcessor: Processor {
+    let name: String
+    func process(_ event: inout Event) -> ProcessorOutcome { .keep }
 }
