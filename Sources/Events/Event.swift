@@ -115,56 +115,76 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         }
     }
 
-    /// The value at a dotted `path` ("network.transport"), or nil.
+    /// The index of the top-level `key`.
+    @inlinable
+    func index(of key: Substring) -> Int? {
+        keys.firstIndex { $0 == key }
+    }
+
+    /// The value at a dotted `path` ("network.transport"), or nil. Walks the path in place: no array of parts,
+    /// no copies of the objects on the way (processors and conditions call this for every event).
     public func value(at path: String) -> FieldValue? {
+        var rest = path[...]
         var current = self
-        var parts = path.split(separator: ".", omittingEmptySubsequences: false)[...]
-        while let first = parts.first {
-            parts = parts.dropFirst()
-            guard let v = current[String(first)] else { return nil }
-            if parts.isEmpty { return v }
-            guard case .object(let inner) = v else { return nil }
+        while true {
+            guard let dot = rest.firstIndex(of: ".") else {
+                return current.index(of: rest).map { current.values[$0] }
+            }
+            guard let i = current.index(of: rest[..<dot]), case .object(let inner) = current.values[i] else {
+                return nil
+            }
             current = inner
+            rest = rest[rest.index(after: dot)...]
         }
-        return nil
     }
 
     /// Sets the value at a dotted `path`, creating intermediate objects and replacing non-object
     /// intermediates (as libbeat's Put does).
     public mutating func set(_ path: String, _ value: FieldValue) {
-        let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        setParts(parts[...], value)
+        set(path[...], value)
     }
 
-    private mutating func setParts(_ parts: ArraySlice<String>, _ value: FieldValue) {
-        guard let first = parts.first else { return }
-        if parts.count == 1 {
-            self[first] = value
+    private mutating func set(_ path: Substring, _ value: FieldValue) {
+        guard let dot = path.firstIndex(of: ".") else {
+            if let i = index(of: path) {
+                values[i] = value
+            } else {
+                keys.append(String(path))
+                values.append(value)
+            }
             return
         }
-        var inner = self[first]?.object ?? Fields()
-        inner.setParts(parts.dropFirst(), value)
-        self[first] = .object(inner)
+        let head = path[..<dot], rest = path[path.index(after: dot)...]
+        guard let i = index(of: head) else {
+            var inner = Fields()
+            inner.set(rest, value)
+            keys.append(String(head))
+            values.append(.object(inner))
+            return
+        }
+        var inner = values[i].object ?? Fields()
+        values[i] = .null  // drop the second reference, so the inner object is changed in place
+        inner.set(rest, value)
+        values[i] = .object(inner)
     }
 
     /// Removes and returns the value at a dotted `path`; removing the last key of an object leaves the empty
     /// object in place (libbeat's Delete behaves the same).
     @discardableResult
     public mutating func remove(_ path: String) -> FieldValue? {
-        let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        return removeParts(parts[...])
+        remove(path[...])
     }
 
-    private mutating func removeParts(_ parts: ArraySlice<String>) -> FieldValue? {
-        guard let first = parts.first else { return nil }
-        if parts.count == 1 {
-            let old = self[first]
-            self[first] = nil
-            return old
+    private mutating func remove(_ path: Substring) -> FieldValue? {
+        guard let dot = path.firstIndex(of: ".") else {
+            guard let i = index(of: path) else { return nil }
+            keys.remove(at: i)
+            return values.remove(at: i)
         }
-        guard case .object(var inner) = self[first] else { return nil }
-        let removed = inner.removeParts(parts.dropFirst())
-        if removed != nil { self[first] = .object(inner) }
+        guard let i = index(of: path[..<dot]), case .object(var inner) = values[i] else { return nil }
+        values[i] = .null
+        let removed = inner.remove(path[path.index(after: dot)...])
+        values[i] = .object(inner)
         return removed
     }
 

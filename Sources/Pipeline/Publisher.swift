@@ -142,17 +142,16 @@ public final class Publisher: @unchecked Sendable {
         var processed = ProcessorCounters()
         for i in batch.events.indices {
             var event = batch.events[i]
-            if apply(processing(batch.clients[i]), to: &event, counters: &processed) { events.append(event) }
+            if settings.prepare(&event, client: batch.clients[i], counters: &processed) { events.append(event) }
         }
         for pending in batch.reports {
             var event = pending.report.event(certificates: certificates)
-            if apply(processing(pending.client), to: &event, counters: &processed) { events.append(event) }
+            if settings.prepare(&event, client: pending.client, counters: &processed) { events.append(event) }
         }
         if !batch.flowReports.isEmpty {
-            let flows = processing(EventBatcher.flowsClient)
             for report in batch.flowReports {
                 var event = settings.flowMapper.event(for: report)
-                if apply(flows, to: &event, counters: &processed) { events.append(event) }
+                if settings.prepare(&event, client: EventBatcher.flowsClient, counters: &processed) { events.append(event) }
             }
         }
         if let failure = processed.lastFailure {
@@ -208,27 +207,26 @@ public final class Publisher: @unchecked Sendable {
         _counters.failed += n
         lock.unlock()
     }
+}
 
-    /// The processing of the client a batch tagged an event with.
-    func processing(_ client: UInt8) -> ClientProcessing {
-        Int(client) < settings.clients.count ? settings.clients[Int(client)] : ClientProcessing()
-    }
-
-    /// Applies the pipeline's layers and processors in Beats' order; false when a processor dropped the event.
-    func apply(_ client: ClientProcessing, to event: inout Event, counters: inout ProcessorCounters) -> Bool {
+extension PublishSettings {
+    /// Applies the pipeline's layers and processors to an event of `client` in Beats' order; false when a
+    /// processor dropped it.
+    public func prepare(_ event: inout Event, client: UInt8, counters: inout ProcessorCounters) -> Bool {
+        let client = Int(client) < clients.count ? clients[Int(client)] : ClientProcessing()
         if !client.keepNull { event.fields.removeNulls() }
         if let index = client.index { event.metadata["raw_index"] = .string(index) }
-        if !settings.global.tags.isEmpty || !client.tags.isEmpty {
+        if !global.tags.isEmpty || !client.tags.isEmpty {
             var existing: [FieldValue] = []
             if case .array(let items)? = event.fields["tags"] { existing = items }
-            event.fields["tags"] = .array(existing + (settings.global.tags + client.tags).map { .string($0) })
+            event.fields["tags"] = .array(existing + (global.tags + client.tags).map { .string($0) })
         }
         // Global fields first, the client's on top (no per-event array of the two layers).
-        Self.addFields(of: settings.global, to: &event)
+        Self.addFields(of: global, to: &event)
         Self.addFields(of: client, to: &event)
         if !client.processors.isEmpty && !client.processors.run(&event, counters: &counters) { return false }
-        event.fields.merge(settings.builtins, overwrite: false)
-        return settings.global.processors.isEmpty || settings.global.processors.run(&event, counters: &counters)
+        event.fields.merge(builtins, overwrite: false)
+        return global.processors.isEmpty || global.processors.run(&event, counters: &counters)
     }
 
     /// Adds a layer's `fields`, at the root or under `fields`, overwriting what the event has.
