@@ -96,6 +96,14 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // Benchmarks (run by scripts/bench-*; never by the tests).
+        .executableTarget(
+            name: "processor-bench",
+            dependencies: [
+                "Pipeline", "Config", "Events", "Outputs", "Processors", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ProcessorBench", exclude: ["chain.yml"], swiftSettings: strict),
+
         // Tests (Swift Testing).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "WireKitTests", dependencies: ["WireKit"]),

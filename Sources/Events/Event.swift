@@ -168,6 +168,56 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         values[i] = .object(inner)
     }
 
+    /// Lets `body` change the value at a dotted `path` in place: it receives the value (nil when absent) with
+    /// no other reference held, so appending to a list or merging into an object copies nothing. Setting nil
+    /// removes the value; setting a value where the path is absent creates the objects on the way (and replaces
+    /// non-object intermediates, as `set` does).
+    public mutating func update<R>(_ path: String, _ body: (inout FieldValue?) throws -> R) rethrows -> R {
+        try update(path[...], body)
+    }
+
+    private mutating func update<R>(_ path: Substring, _ body: (inout FieldValue?) throws -> R) rethrows -> R {
+        guard let dot = path.firstIndex(of: ".") else {
+            guard let i = index(of: path) else {
+                var value: FieldValue? = nil
+                let result = try body(&value)
+                if let value {
+                    keys.append(String(path))
+                    values.append(value)
+                }
+                return result
+            }
+            var value: FieldValue? = values[i]
+            values[i] = .null
+            let result = try body(&value)
+            if let value {
+                values[i] = value
+            } else {
+                keys.remove(at: i)
+                values.remove(at: i)
+            }
+            return result
+        }
+        let head = path[..<dot], rest = path[path.index(after: dot)...]
+        if let i = index(of: head), case .object(var inner) = values[i] {
+            values[i] = .null
+            let result = try inner.update(rest, body)
+            values[i] = .object(inner)
+            return result
+        }
+        var inner = Fields()
+        let result = try inner.update(rest, body)
+        if !inner.isEmpty {
+            if let i = index(of: head) {
+                values[i] = .object(inner)
+            } else {
+                keys.append(String(head))
+                values.append(.object(inner))
+            }
+        }
+        return result
+    }
+
     /// Removes and returns the value at a dotted `path`; removing the last key of an object leaves the empty
     /// object in place (libbeat's Delete behaves the same).
     @discardableResult

@@ -155,3 +155,35 @@ import Testing
         #expect(try FormatString("%{[a.b]}-%{[c]}").fields == ["a.b", "c"])
     }
 }
+
+@Suite struct FieldsUpdateTests {
+    @Test func updatesNestedValuesInPlaceAndRemovesOnNil() {
+        var f = Fields()
+        f.set("a.b", .array([.int(1)]))
+        f.update("a.b") { v in
+            guard case .array(var items)? = v else { return }
+            v = nil
+            items.append(.int(2))
+            v = .array(items)
+        }
+        #expect(f.value(at: "a.b") == .array([.int(1), .int(2)]))
+        f.update("a.b") { $0 = nil }
+        #expect(f.value(at: "a.b") == nil)
+        #expect(f.value(at: "a") == .object(Fields()))
+    }
+
+    @Test func absentPathsAreCreatedOnlyWhenAValueIsSet() {
+        var f = Fields()
+        let seen: FieldValue? = f.update("x.y.z") { $0 }
+        #expect(seen == nil)
+        #expect(f.isEmpty)
+        f.update("x.y.z") { $0 = .string("v") }
+        #expect(f.value(at: "x.y.z") == .string("v"))
+    }
+
+    @Test func nonObjectIntermediatesAreReplacedLikeSet() {
+        var f: Fields = ["x": .int(1)]
+        f.update("x.y") { $0 = .bool(true) }
+        #expect(f.value(at: "x.y") == .bool(true))
+    }
+}

@@ -42,6 +42,21 @@ extension Event {
     /// True when a value exists at `path`.
     public func has(_ path: String) -> Bool { value(at: path) != nil }
 
+    /// Lets `body` change the value at `path` in place (see `Fields.update`); `@metadata.*` paths change the
+    /// metadata, and `@timestamp` takes only a time (anything else leaves it unchanged).
+    public mutating func update<R>(_ path: String, _ body: (inout FieldValue?) throws -> R) rethrows -> R {
+        if path == "@timestamp" {
+            var value: FieldValue? = .timestamp(timestamp)
+            let result = try body(&value)
+            if case .timestamp(let t)? = value { timestamp = t }
+            return result
+        }
+        if path.hasPrefix(Event.metadataPrefix) {
+            return try metadata.update(String(path.dropFirst(Event.metadataPrefix.count)), body)
+        }
+        return try fields.update(path, body)
+    }
+
     static let metadataPrefix = "@metadata."
 }
 

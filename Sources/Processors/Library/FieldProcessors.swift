@@ -53,9 +53,15 @@ struct AddFields: Processor {
         case "@metadata":
             event.metadata.merge(fields, overwrite: true)
         default:
-            var under = event.value(at: target)?.object ?? Fields()
-            under.merge(fields, overwrite: true)
-            event.put(target, .object(under))
+            event.update(target) { value in
+                guard case .object(var under)? = value else {
+                    value = .object(fields)
+                    return
+                }
+                value = nil  // the only reference is now `under`: merged in place
+                under.merge(fields, overwrite: true)
+                value = .object(under)
+            }
         }
         return .keep
     }
@@ -68,16 +74,20 @@ struct AddTags: Processor {
     var name: String { "add_tags" }
 
     func process(_ event: inout Event) -> ProcessorOutcome {
-        var list: [FieldValue]
-        switch event.value(at: target) {
-        case nil: list = []
-        case .array(let items)?: list = items
-        case let other?:
-            return .failed("cannot add tags to \(target): it holds a \(other.typeName), not a list")
+        event.update(target) { value in
+            switch value {
+            case nil:
+                value = .array(tags.map(FieldValue.string))
+                return .keep
+            case .array(var list)?:
+                value = nil  // the only reference is now `list`: appended in place
+                list.append(contentsOf: tags.map(FieldValue.string))
+                value = .array(list)
+                return .keep
+            case let other?:
+                return .failed("cannot add tags to \(target): it holds a \(other.typeName), not a list")
+            }
         }
-        list.append(contentsOf: tags.map(FieldValue.string))
-        event.put(target, .array(list))
-        return .keep
     }
 }
 
