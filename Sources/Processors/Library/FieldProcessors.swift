@@ -1,6 +1,6 @@
 // Processors that add, remove and move fields (reference/libbeat.md §4.5): the table of their builders,
 // and add_fields, add_tags and drop_event. The others live in Fields/, one file per family: add_labels,
-// drop_fields and include_fields, rename and copy_fields, truncate_fields.
+// drop_fields and include_fields, rename and copy_fields, truncate_fields, move_fields, append.
 
 import Config
 import Events
@@ -24,6 +24,8 @@ extension ProcessorFactory {
         "rename": renameBuilder,
         "copy_fields": copyFieldsBuilder,
         "truncate_fields": truncateFieldsBuilder,
+        "move_fields": moveFieldsBuilder,
+        "append": appendBuilder,
     ]
 
     /// Configuration values as event fields; dotted keys nest, as Beats' `fields` do.
