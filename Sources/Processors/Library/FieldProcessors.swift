@@ -1,6 +1,7 @@
 // Processors that add, remove and move fields (reference/libbeat.md §4.5): the table of their builders,
 // and add_fields, add_tags and drop_event. The others live in Fields/, one file per family: add_labels,
-// drop_fields and include_fields, rename and copy_fields, truncate_fields, move_fields, append.
+// drop_fields and include_fields, rename and copy_fields, truncate_fields, move_fields, append,
+// lowercase and uppercase.
 
 import Config
 import Events
@@ -26,6 +27,8 @@ extension ProcessorFactory {
         "truncate_fields": truncateFieldsBuilder,
         "move_fields": moveFieldsBuilder,
         "append": appendBuilder,
+        "lowercase": lowercaseBuilder,
+        "uppercase": uppercaseBuilder,
     ]
 
     /// Configuration values as event fields; dotted keys nest, as Beats' `fields` do.
