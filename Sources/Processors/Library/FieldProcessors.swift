@@ -1,5 +1,7 @@
-// Processors that add, remove and move fields (reference/libbeat.md §4.5): add_fields, add_tags,
-// add_labels, drop_event, drop_fields, include_fields, rename, copy_fields, truncate_fields.
+// Processors that add, remove and move fields (reference/libbeat.md §4.5): the table of their builders,
+// and add_fields, add_tags and drop_event. The others live in Fields/, one file per family: add_labels,
+// drop_fields and include_fields, rename and copy_fields, truncate_fields, move_fields, append,
+// lowercase and uppercase.
 
 import Config
 import Events
@@ -17,6 +19,16 @@ extension ProcessorFactory {
             AddTags(tags: try o.requiredStringList("tags"), target: try o.nonEmptyString("target") ?? "tags")
         },
         "drop_event": ProcessorBuilder(options: []) { _ throws(ConfigError) in DropEvent() },
+        "add_labels": addLabelsBuilder,
+        "drop_fields": dropFieldsBuilder,
+        "include_fields": includeFieldsBuilder,
+        "rename": renameBuilder,
+        "copy_fields": copyFieldsBuilder,
+        "truncate_fields": truncateFieldsBuilder,
+        "move_fields": moveFieldsBuilder,
+        "append": appendBuilder,
+        "lowercase": lowercaseBuilder,
+        "uppercase": uppercaseBuilder,
     ]
 
     /// Configuration values as event fields; dotted keys nest, as Beats' `fields` do.
