@@ -36,5 +36,6 @@ extension ProcessorFactory {
                 source: try o.requiredString("source"), destination: try o.requiredString("destination"),
                 target: try o.requiredString("target"), internalNetworks: ranges)
         },
+        "dns": ProcessorBuilder(options: DNSProcessor.options) { o throws(ConfigError) in try DNSProcessor.build(o) },
     ]
 }
