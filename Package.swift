@@ -33,6 +33,8 @@ let package = Package(
         .systemLibrary(
             name: "CRdKafka", pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"]), .brew(["librdkafka"])]),
+        // glibc's stub resolver (libresolv), for the dns processor.
+        .systemLibrary(name: "CResolv"),
 
         // Byte-level reading and the network value types every other target shares.
         .target(name: "WireKit", swiftSettings: strict),
@@ -77,7 +79,9 @@ let package = Package(
         .target(name: "Config", dependencies: ["Yams", "NetModel", "Events"], swiftSettings: strict),
         .target(
             name: "Processors",
-            dependencies: ["Config", "Events", "NetModel", "FlowHash", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "Config", "Events", "NetModel", "FlowHash", "CResolv", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict),
         .target(name: "Outputs", dependencies: ["Events"], swiftSettings: strict),
         .target(
