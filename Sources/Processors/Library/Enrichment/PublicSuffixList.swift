@@ -1,0 +1,132 @@
+// The Mozilla public suffix list (https://publicsuffix.org/list/) as Debian's `publicsuffix` package installs
+// it, and the split of a host name into public suffix, registered domain and subdomain that Beats'
+// `registered_domain` gets from Go's golang.org/x/net/publicsuffix.
+//
+// As in Go, the ICANN and the private sections are both used (`foo.github.io` is registered under the private
+// rule `github.io`), rules are normal (`co.uk`), wildcard (`*.ck`) or exception (`!www.ck`), an exception rule
+// prevails over every other match, and a name that no rule matches has its last label as public suffix.
+// Deliberate differences, both from Go's behaviour with names as packets carry them:
+// - Go compares case-sensitively against its lower-case table, so `WWW.EXAMPLE.CO.UK` gives `CO.UK`; here
+//   labels are compared case-insensitively (DNS names are, RFC 4343) and the result keeps the input's case.
+// - Go rejects a trailing dot (`www.example.com.`, the fully qualified form) as an empty label; here the root
+//   label is dropped first. Leading dots and empty labels inside the name are still errors, as in Go.
+// Go's table holds only the `xn--` forms of internationalised rules (names on the wire carry that form, RFC 5891
+// §4.4); both forms are kept here, so Unicode and ACE spellings of a name split alike. Foundation's URL parser
+// does the IDNA conversion.
+
+import Foundation
+import Synchronization
+
+/// A parsed public suffix list.
+struct PublicSuffixList: Sendable {
+    /// What the rules say about one suffix: it is a rule, its children are (`*.` rule), or it is an exception.
+    struct Kind: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let rule = Kind(rawValue: 1)
+        static let wildcardChildren = Kind(rawValue: 2)
+        static let exception = Kind(rawValue: 4)
+    }
+
+    /// Rules by lower-case suffix (without `*.` or `!`).
+    let rules: [String: Kind]
+
+    /// The list in `text` (the `public_suffix_list.dat` format: one rule per line, `//` comments).
+    init(text: String) {
+        var rules: [String: Kind] = [:]
+        for line in text.split(whereSeparator: \.isNewline) {
+            guard let token = line.split(whereSeparator: \.isWhitespace).first, !token.hasPrefix("//") else {
+                continue
+            }
+            var rule = token.lowercased()[...]
+            var kind = Kind.rule
+            if rule.hasPrefix("!") {
+                rule = rule.dropFirst()
+                kind = .exception
+            } else if rule.hasPrefix("*.") {
+                rule = rule.dropFirst(2)
+                kind = .wildcardChildren
+            }
+            let unicode = String(rule)
+            rules[unicode, default: []].insert(kind)
+            if let ace = PublicSuffixList.asciiForm(unicode) { rules[ace, default: []].insert(kind) }
+        }
+        self.rules = rules
+    }
+
+    /// The `xn--` spelling of an internationalised rule, nil for an ASCII one.
+    static func asciiForm(_ rule: String) -> String? {
+        guard rule.unicodeScalars.contains(where: { !$0.isASCII }) else { return nil }
+        return URL(string: "http://\(rule)/")?.host
+    }
+
+    /// How `domain` splits: its public suffix and registered domain (eTLD+1), or why it has none.
+    func split(_ domain: String) throws(ProcessorFailure) -> DomainSplit {
+        var name = domain[...]
+        if name.hasSuffix("."), name.count > 1 { name = name.dropLast() }
+        var labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        if labels.contains(where: \.isEmpty) || name.isEmpty {
+            throw ProcessorFailure("publicsuffix: empty label in domain \"\(domain)\"")
+        }
+        let suffixLabels = publicSuffixLength(labels.map { $0.lowercased() })
+        guard labels.count > suffixLabels else {
+            throw ProcessorFailure("publicsuffix: cannot derive eTLD+1 for domain \"\(domain)\"")
+        }
+        let suffix = labels.suffix(suffixLabels).joined(separator: ".")
+        let registered = labels.suffix(suffixLabels + 1).joined(separator: ".")
+        labels.removeLast(suffixLabels + 1)
+        return DomainSplit(publicSuffix: suffix, registeredDomain: registered, subdomain: labels.joined(separator: "."))
+    }
+
+    /// The number of trailing labels that form the public suffix of `labels` (lower case).
+    func publicSuffixLength(_ labels: [String]) -> Int {
+        var longest = 0
+        var suffix = ""
+        for k in 1...labels.count {
+            let label = labels[labels.count - k]
+            suffix = k == 1 ? label : label + "." + suffix
+            guard let kind = rules[suffix] else { continue }
+            if kind.contains(.exception) { return k - 1 }
+            if kind.contains(.rule) { longest = max(longest, k) }
+            if kind.contains(.wildcardChildren), k < labels.count { longest = max(longest, k + 1) }
+        }
+        return max(longest, 1)
+    }
+}
+
+/// The parts of a host name under the public suffix list.
+struct DomainSplit: Sendable, Equatable {
+    /// The effective top-level domain (`co.uk`).
+    var publicSuffix: String
+    /// The public suffix plus one label (`example.co.uk`).
+    var registeredDomain: String
+    /// What precedes the registered domain (`www.mail`), empty when nothing does.
+    var subdomain: String
+}
+
+/// The lists read so far, by path: the file is parsed once per process and shared by every processor.
+enum PublicSuffixLists {
+    private static let loaded = Mutex<[String: PublicSuffixList]>([:])
+
+    /// The list at `path`, read on first use.
+    static func list(at path: String) throws(ProcessorFailure) -> PublicSuffixList {
+        if let list = loaded.withLock({ $0[path] }) { return list }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ProcessorFailure(
+                "cannot read the public suffix list \(path) (it comes with the Debian package publicsuffix: "
+                    + "apt-get install publicsuffix): \(error.localizedDescription)")
+        }
+        let list = PublicSuffixList(text: text)
+        guard !list.rules.isEmpty else {
+            throw ProcessorFailure(
+                "the public suffix list \(path) holds no rules (reinstall the Debian package publicsuffix)")
+        }
+        return loaded.withLock { cache in
+            if let first = cache[path] { return first }
+            cache[path] = list
+            return list
+        }
+    }
+}
