@@ -63,7 +63,8 @@ func buildFailure(
 /// builds them.
 func chain(yaml: String, environment: ProcessorEnvironment = ProcessorEnvironment()) throws -> ProcessorChain {
     let loaded = try ConfigLoader.load(yaml: yaml + "\noutput.console:\n  pretty: false\n", name: "packetbeat.yml")
-    return try ProcessorFactory.chain(loaded.settings.processors, environment: environment)
+    var notices: [String] = []
+    return try ProcessorFactory.chain(loaded.settings.processors, environment: environment, notices: &notices)
 }
 
 /// Runs `chain` on `event`; nil when dropped.

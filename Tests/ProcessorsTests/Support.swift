@@ -65,3 +65,11 @@ func run(_ processor: any Processor, _ event: Event) -> (event: Event?, outcome:
     let outcome = processor.process(&e)
     return (outcome == .drop ? nil : e, outcome)
 }
+
+extension ProcessorFactory {
+    /// One processor, for tests that do not look at the start-up notices.
+    static func processor(_ entry: ProcessorEntry, environment: ProcessorEnvironment) throws(ConfigError) -> any Processor {
+        var notices: [String] = []
+        return try processor(entry, environment: environment, notices: &notices)
+    }
+}

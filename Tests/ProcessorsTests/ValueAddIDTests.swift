@@ -90,9 +90,11 @@ import Testing
         #expect(Set(ids).count == ids.count)
     }
 
-    @Test func targetThatCannotHoldAStringDropsTheEvent() throws {
+    @Test func targetThatCannotHoldAStringFailsAndKeepsTheEvent() throws {
         let p = try build("add_id", ["target_field": "@timestamp"])
-        #expect(run(p, event()).outcome == .drop)
+        let (out, outcome) = run(p, event())
+        guard case .failed = outcome else { Issue.record("expected a failure, got \(outcome)"); return }
+        #expect(out?.timestamp == event().timestamp)
     }
 
     @Test func configErrors() {

@@ -87,14 +87,18 @@ import Testing
             == .string("4cf8b768ad20266c348d63a6d1ff5d6f6f9ed0f59f5c68ae031b78e3e04c5144"))
         let strict = try build("fingerprint", ["fields": ["field1", "missing"]])
         let (out, outcome) = run(strict, Self.fooBar)
-        #expect(outcome == .drop, "libbeat's fingerprint returns no event on error")
-        #expect(out == nil)
+        // libbeat drops the event here; wirebeat keeps it without a fingerprint and reports the failure.
+        guard case .failed = outcome else { Issue.record("expected a failure, got \(outcome)"); return }
+        #expect(out?.has("fingerprint") == false)
+        #expect(out?.value(at: "field1") == .string("foo"))
     }
 
     @Test(arguments: [FieldValue.object(["child": .string("qux")]), .array([.string("a")])])
-    func nonScalarFieldsDropTheEvent(_ value: FieldValue) throws {
+    func nonScalarFieldsFailAndKeepTheEvent(_ value: FieldValue) throws {
         let p = try build("fingerprint", ["fields": ["field1", "complex"], "ignore_missing": true])
-        #expect(run(p, event(["field1": .string("foo"), "complex": value])).outcome == .drop)
+        let (out, outcome) = run(p, event(["field1": .string("foo"), "complex": value]))
+        guard case .failed = outcome else { Issue.record("expected a failure, got \(outcome)"); return }
+        #expect(out?.has("fingerprint") == false)
     }
 
     @Test func targetsNestedAndMetadata() throws {
@@ -110,9 +114,11 @@ import Testing
             == .string("1a3fe8251076ed8de5fd99ce529d2b9971c54851d4d45f5a576bed91d0cc4202"))
     }
 
-    @Test func unwritableTargetDropsTheEvent() throws {
+    @Test func unwritableTargetFailsAndKeepsTheEvent() throws {
         let p = try build("fingerprint", ["fields": ["field1"], "target_field": "field2.hash"])
-        #expect(run(p, Self.fooBar).outcome == .drop)
+        let (out, outcome) = run(p, Self.fooBar)
+        guard case .failed = outcome else { Issue.record("expected a failure, got \(outcome)"); return }
+        #expect(out?.value(at: "field2") == Self.fooBar.value(at: "field2"))
     }
 
     @Test func base32PadsEveryLength() {

@@ -18,16 +18,15 @@ final class Locked<Value: Sendable>: Sendable {
     }
 }
 
-/// Values by key that expire `ttl` after they were stored; at most `capacity` entries are kept.
-final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    private let entries = Mutex<[Key: (value: Value, expires: ContinuousClock.Instant)]>([:])
+/// An `ExpiringCache` shared by reference, whose entries live `ttl` after they were stored.
+final class SharedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private let entries: Mutex<ExpiringCache<Key, Value>>
     let ttl: Duration
-    let capacity: Int
     let clock: MonotonicClock
 
     init(ttl: Duration, capacity: Int, clock: @escaping MonotonicClock = { .now }) {
+        entries = Mutex(ExpiringCache(maxCapacity: capacity))
         self.ttl = ttl
-        self.capacity = capacity
         self.clock = clock
     }
 
@@ -35,16 +34,9 @@ final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// `load` runs outside the lock, so two threads may both load a missing key; the later one is kept.
     func value(for key: Key, load: () -> Value?) -> Value? {
         let now = clock()
-        if let hit = entries.withLock({ $0[key] }), now < hit.expires { return hit.value }
+        if let hit = entries.withLock({ $0.value(for: key, at: now) }) { return hit }
         guard let value = load() else { return nil }
-        let expires = now + ttl
-        entries.withLock { entries in
-            if entries.count >= capacity {
-                entries = entries.filter { now < $0.value.expires }
-                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            }
-            entries[key] = (value, expires)
-        }
+        entries.withLock { $0.insert(value, for: key, expires: now + ttl, now: now) }
         return value
     }
 }

@@ -33,8 +33,8 @@ struct AddProcessMetadata: Processor {
     let restrictedFields: Bool
     let reader: ProcReader
     let containerIDs: ContainerIDRule
-    let processCache: ExpiringCache<Int, ProcessFacts>
-    let cgroupCache: ExpiringCache<Int, String>?
+    let processCache: SharedCache<Int, ProcessFacts>
+    let cgroupCache: SharedCache<Int, String>?
     var name: String { "add_process_metadata" }
 
     static let options = [
@@ -77,9 +77,9 @@ struct AddProcessMetadata: Processor {
             matchPIDs: matchPIDs, mappings: mappings, ignoreMissing: try o.bool("ignore_missing", default: true),
             overwriteKeys: try o.bool("overwrite_keys", default: false), restrictedFields: restricted,
             reader: ProcReader(root: o.environment.fileSystemRoot, hostPath: try o.string("host_path") ?? "/"),
-            containerIDs: rule, processCache: ExpiringCache(ttl: .seconds(30), capacity: 32 << 10),
+            containerIDs: rule, processCache: SharedCache(ttl: .seconds(30), capacity: 32 << 10),
             cgroupCache: expiry.nanoseconds > 0
-                ? ExpiringCache(ttl: .nanoseconds(expiry.nanoseconds), capacity: 32 << 10) : nil)
+                ? SharedCache(ttl: .nanoseconds(expiry.nanoseconds), capacity: 32 << 10) : nil)
     }
 
     /// Beats' mapping of `include_fields` (default: all of `process` and `container`) to destinations.

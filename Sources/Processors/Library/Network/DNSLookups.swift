@@ -64,8 +64,8 @@ final class DNSLookups: Sendable {
     private let caches: Mutex<Caches>
 
     private struct Caches {
-        var success: ExpiringCache<[String]>
-        var failure: ExpiringCache<String>
+        var success: ExpiringCache<String, [String]>
+        var failure: ExpiringCache<String, String>
     }
 
     init(
@@ -100,9 +100,9 @@ final class DNSLookups: Sendable {
             switch result {
             case .success(let answer):
                 let lifetime = max(Duration.seconds(Int64(answer.ttl)), successSettings.ttl)
-                caches.success.insert(answer.data, for: query, expires: now + lifetime)
+                caches.success.insert(answer.data, for: query, expires: now + lifetime, now: now)
             case .failure(let error):
-                caches.failure.insert(error.message, for: query, expires: now + failureSettings.ttl)
+                caches.failure.insert(error.message, for: query, expires: now + failureSettings.ttl, now: now)
             }
         }
         return result.map(\.data)
@@ -111,34 +111,5 @@ final class DNSLookups: Sendable {
     /// The number of live and expired entries in each cache (for tests and diagnostics).
     var cachedCounts: (success: Int, failure: Int) {
         caches.withLock { ($0.success.count, $0.failure.count) }
-    }
-}
-
-/// A bounded map whose entries lapse at a given instant.
-struct ExpiringCache<Value: Sendable>: Sendable {
-    private var entries: [String: (value: Value, expires: ContinuousClock.Instant)]
-    let maxCapacity: Int
-
-    init(initialCapacity: Int, maxCapacity: Int) {
-        entries = Dictionary(minimumCapacity: initialCapacity)
-        self.maxCapacity = maxCapacity
-    }
-
-    /// The entries held, expired or not.
-    var count: Int { entries.count }
-
-    /// The value for `key` unless it has expired by `now`.
-    func value(for key: String, at now: ContinuousClock.Instant) -> Value? {
-        guard let entry = entries[key], now <= entry.expires else { return nil }
-        return entry.value
-    }
-
-    /// Stores `value` until `expires`, making room first when the cache is full.
-    mutating func insert(_ value: Value, for key: String, expires: ContinuousClock.Instant) {
-        if entries[key] == nil, entries.count >= maxCapacity, let victim = entries.keys.first {
-            // Dictionary order depends on the per-process hash seed: as arbitrary as Go's map order.
-            entries[victim] = nil
-        }
-        entries[key] = (value, expires)
     }
 }

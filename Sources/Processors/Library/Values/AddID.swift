@@ -6,7 +6,8 @@
 // Elasticsearch and libbeat take the node id from a MAC address XORed with 6 random bytes ("secure munged"),
 // which makes it uniformly random whatever the MAC; wirebeat draws the 6 random bytes directly. As in libbeat
 // the generator is process-wide, so several add_id processors never hand out the same id. A target that
-// cannot hold a string (`@timestamp`) makes libbeat return no event; that is reproduced as a drop.
+// cannot hold a string (`@timestamp`) makes libbeat return no event (a drop); wirebeat keeps the event and
+// counts the failure, as for every other processor failure (docs/PROCESSORS.md).
 
 import Events
 import Foundation
@@ -19,11 +20,11 @@ struct AddID: Processor {
     var name: String { "add_id" }
 
     func process(_ event: inout Event) -> ProcessorOutcome {
-        do {
+        do throws(ProcessorFailure) {
             try event.strictPut(target, .string(generator.nextID()))
             return .keep
         } catch {
-            return .drop
+            return .failed(error.message)
         }
     }
 }

@@ -6,8 +6,9 @@
 // lower-case hex, padded base32 or padded base64.
 //
 // A missing field (without `ignore_missing`), an object or array field, or a target that cannot be written
-// makes libbeat's fingerprint return no event, which the pipeline treats as a drop. That is reproduced: such
-// events are dropped (and counted as filtered), so outputs match Packetbeat's.
+// makes libbeat's fingerprint return no event, which its pipeline treats as a drop: the event is lost because
+// of a processor error. Deliberate difference: wirebeat keeps the event without the fingerprint and counts the
+// failure, as for every other processor failure (docs/PROCESSORS.md).
 
 import Crypto
 import Events
@@ -42,12 +43,12 @@ struct Fingerprint: Processor {
     }
 
     func process(_ event: inout Event) -> ProcessorOutcome {
-        do {
+        do throws(ProcessorFailure) {
             let text = try source(of: event)
             try event.strictPut(target, .string(Fingerprint.encode(digest(Array(text.utf8)), encoding)))
             return .keep
         } catch {
-            return .drop
+            return .failed(error.message)
         }
     }
 
