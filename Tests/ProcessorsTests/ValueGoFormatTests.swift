@@ -30,13 +30,13 @@ import Testing
 
     @Test func strictPutRefusesToGoThroughAValue() throws {
         var e = event(["a": .string("x")])
-        #expect(throws: ProcessorFailure.self) { try e.strictPut("a.b", .int(1)) }
+        #expect(throws: ProcessorFailure.self) { try e.putChecked("a.b", .int(1)) }
         #expect(e.value(at: "a") == .string("x"))
-        try e.strictPut("c.d.e", .int(2))
+        try e.putChecked("c.d.e", .int(2))
         #expect(e.value(at: "c.d.e") == .int(2))
-        try e.strictPut("@metadata.m.n", .int(3))
+        try e.putChecked("@metadata.m.n", .int(3))
         #expect(e.metadata.value(at: "m.n") == .int(3))
-        #expect(throws: ProcessorFailure.self) { try e.strictPut("@timestamp", .string("now")) }
+        #expect(throws: ProcessorFailure.self) { try e.putChecked("@timestamp", .string("now")) }
     }
 
     @Test func strictValueSeparatesMissingFromBlocked() throws {

@@ -24,8 +24,26 @@ public struct Pattern: @unchecked Sendable, CustomStringConvertible {
         }
     }
 
+    /// A constant expression of wirebeat's own, known to be valid.
+    init(constant source: String) {
+        do { try self.init(source) } catch { preconditionFailure(error.message) }
+    }
+
     /// The expression as configured.
     public var description: String { source }
+
+    /// The number of capturing groups.
+    public var groupCount: Int { regex.numberOfCaptureGroups }
+
+    /// Every group of the first match, the whole match first ("" for groups that did not take part); nil when
+    /// nothing matches.
+    public func groups(in text: String) -> [String]? {
+        let ns = text as NSString
+        guard let m = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else { return nil }
+        return (0..<m.numberOfRanges).map {
+            m.range(at: $0).location == NSNotFound ? "" : ns.substring(with: m.range(at: $0))
+        }
+    }
 
     /// True when the expression matches anywhere in `text`.
     public func matches(_ text: String) -> Bool {

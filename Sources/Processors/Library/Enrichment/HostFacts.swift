@@ -165,8 +165,8 @@ struct HostFacts: Sendable, Equatable {
 
     // go-sysinfo's version pattern: the version (major, minor, patch), then an optional " (codename)".
     private static let versionGrok = #"(([0-9]+)\.?([0-9]+)?\.?(\w+)?)(?: \(([-\w ]+)\))?"#
-    private static let versionPattern = GroupPattern(versionGrok)
-    private static let distribLine = GroupPattern(#"([\w]+).* "# + versionGrok)
+    private static let versionPattern = Pattern(constant: versionGrok)
+    private static let distribLine = Pattern(constant: #"([\w]+).* "# + versionGrok)
 
     /// The first line of an `/etc/<distrib>-release` file: `CentOS Linux release 7.9.2009 (Core)`.
     static func distribRelease(root: String) -> OperatingSystem? {
@@ -186,34 +186,5 @@ struct HostFacts: Sendable, Equatable {
             return os
         }
         return nil
-    }
-}
-
-/// A regular expression whose capture groups are wanted (Core's `Pattern` only answers whether it matches).
-struct GroupPattern: @unchecked Sendable {
-    // NSRegularExpression is immutable and documented as safe to share between threads.
-    let regex: NSRegularExpression
-
-    /// A pattern known to be valid (a constant of this module).
-    init(_ source: String) {
-        regex = try! NSRegularExpression(pattern: source)
-    }
-
-    /// A pattern from the configuration, with Go's `(?P<name>` spelling accepted as `Pattern` accepts it.
-    init(configured source: String) throws(ProcessorFailure) {
-        do {
-            regex = try NSRegularExpression(pattern: source.replacingOccurrences(of: "(?P<", with: "(?<"))
-        } catch {
-            throw ProcessorFailure("invalid regular expression \"\(source)\": \(error.localizedDescription)")
-        }
-    }
-
-    /// Every group of the first match, the whole match first ("" for groups that did not take part).
-    func groups(in text: String) -> [String]? {
-        let ns = text as NSString
-        guard let m = regex.firstMatch(in: text, range: NSRange(location: 0, length: ns.length)) else { return nil }
-        return (0..<m.numberOfRanges).map {
-            m.range(at: $0).location == NSNotFound ? "" : ns.substring(with: m.range(at: $0))
-        }
     }
 }

@@ -55,7 +55,7 @@ struct MachineMetadataOptions {
         "city_name",
     ]
     // Beats' check of `geo.location`: two decimal numbers separated by a comma.
-    private static let location = GroupPattern(#"^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$"#)
+    private static let location = Pattern(constant: #"^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$"#)
 
     init(_ o: ProcessorOptions) throws(ConfigError) {
         if let netinfo = try o.nested("netinfo", allowed: ["enabled"]) {

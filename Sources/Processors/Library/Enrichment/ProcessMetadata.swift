@@ -63,8 +63,8 @@ struct AddProcessMetadata: Processor {
         if let prefixes = try o.stringList("cgroup_prefixes") { rule = .prefixes(prefixes) }
         if let source = try o.string("cgroup_regex") {
             do throws(ProcessorFailure) {
-                let pattern = try GroupPattern(configured: source)
-                guard pattern.regex.numberOfCaptureGroups == 1 else {
+                let pattern = try Pattern(source)
+                guard pattern.groupCount == 1 else {
                     throw ProcessorFailure("cgroup_regex must contain exactly one capturing group for the container id")
                 }
                 rule = .pattern(pattern)
@@ -189,12 +189,12 @@ struct AddProcessMetadata: Processor {
 /// How a container id is found in cgroup paths.
 enum ContainerIDRule: Sendable {
     /// The one capturing group of the first matching path.
-    case pattern(GroupPattern)
+    case pattern(Pattern)
     /// The last element of the first path under one of the prefixes.
     case prefixes([String])
 
     // A 64-digit lower-case hex id ending a path element (`/docker/<id>`, `.../cri-containerd-<id>.scope`).
-    static let defaultPattern = GroupPattern(#"[-/]([0-9a-f]{64})(\.scope)?$"#)
+    static let defaultPattern = Pattern(constant: #"[-/]([0-9a-f]{64})(\.scope)?$"#)
 
     /// The container id in `paths`, "" when there is none.
     func find(in paths: [String]) -> String {

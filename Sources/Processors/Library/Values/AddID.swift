@@ -21,7 +21,7 @@ struct AddID: Processor {
 
     func process(_ event: inout Event) -> ProcessorOutcome {
         do throws(ProcessorFailure) {
-            try event.strictPut(target, .string(generator.nextID()))
+            try event.putChecked(target, .string(generator.nextID()))
             return .keep
         } catch {
             return .failed(error.message)

@@ -53,11 +53,11 @@ struct Convert: Processor {
         for (conversion, result) in zip(conversions, results) {
             guard let value = result else { continue }
             if conversion.to.isEmpty {
-                try? event.strictPut(conversion.from, value)
+                try? event.putChecked(conversion.from, value)
                 continue
             }
             do {
-                try event.strictPut(conversion.to, value)
+                try event.putChecked(conversion.to, value)
             } catch {
                 if failOnError {
                     if let before { event = before }

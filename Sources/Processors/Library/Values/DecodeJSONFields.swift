@@ -72,7 +72,7 @@ struct DecodeJSONFields: Processor {
                     }
                 }
                 do {
-                    try event.strictPut(destination, output)
+                    try event.putChecked(destination, output)
                 } catch {
                     errors.append(error.message)
                     continue

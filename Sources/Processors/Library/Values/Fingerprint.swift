@@ -45,7 +45,7 @@ struct Fingerprint: Processor {
     func process(_ event: inout Event) -> ProcessorOutcome {
         do throws(ProcessorFailure) {
             let text = try source(of: event)
-            try event.strictPut(target, .string(Fingerprint.encode(digest(Array(text.utf8)), encoding)))
+            try event.putChecked(target, .string(Fingerprint.encode(digest(Array(text.utf8)), encoding)))
             return .keep
         } catch {
             return .failed(error.message)

@@ -28,7 +28,7 @@ struct Replace: Processor {
                 let found = "\(value.goTypeName) with value '\(value.goText)'"
                 throw ProcessorFailure("key '\(rule.field)' expected type string, but got \(found)")
             }
-            try event.strictPut(rule.field, .string(rule.pattern.replacingMatches(in: text, with: rule.replacement)))
+            try event.putChecked(rule.field, .string(rule.pattern.replacingMatches(in: text, with: rule.replacement)))
         }
     }
 }
@@ -60,7 +60,7 @@ struct URLDecode: Processor {
             } catch {
                 throw ProcessorFailure("error trying to URL-decode \(encoded): \(error.message)")
             }
-            try event.strictPut(move.to.isEmpty ? move.from : move.to, .string(decoded))
+            try event.putChecked(move.to.isEmpty ? move.from : move.to, .string(decoded))
         }
     }
 
