@@ -115,10 +115,28 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         }
     }
 
-    /// The index of the top-level `key`.
+    /// The index of the top-level `key`. Keys compare byte for byte, as Go map keys do (Swift's `==` would
+    /// also equate canonically equivalent spellings, and pays for the check on every comparison).
     @inlinable
     func index(of key: Substring) -> Int? {
-        keys.firstIndex { $0 == key }
+        let bytes = key.utf8
+        let count = bytes.count
+        return keys.firstIndex { $0.utf8.count == count && $0.utf8.elementsEqual(bytes) }
+    }
+
+    /// The value of the top-level `key` (no dot handling), without making a `String` of it.
+    @inlinable
+    public func value(forKey key: Substring) -> FieldValue? {
+        index(of: key).map { values[$0] }
+    }
+
+    /// The first separator of a dotted path and the rest after it, found on the UTF-8 view: paths are split
+    /// for every event by processors and conditions, and a character-by-character search would pay for
+    /// grapheme breaking on each step.
+    @inlinable
+    public static func splitPath(_ path: Substring) -> (head: Substring, rest: Substring)? {
+        guard let dot = path.utf8.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+        return (path[..<dot], path[path.utf8.index(after: dot)...])
     }
 
     /// The value at a dotted `path` ("network.transport"), or nil. Walks the path in place: no array of parts,
@@ -127,14 +145,14 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         var rest = path[...]
         var current = self
         while true {
-            guard let dot = rest.firstIndex(of: ".") else {
+            guard let (head, tail) = Fields.splitPath(rest) else {
                 return current.index(of: rest).map { current.values[$0] }
             }
-            guard let i = current.index(of: rest[..<dot]), case .object(let inner) = current.values[i] else {
+            guard let i = current.index(of: head), case .object(let inner) = current.values[i] else {
                 return nil
             }
             current = inner
-            rest = rest[rest.index(after: dot)...]
+            rest = tail
         }
     }
 
@@ -145,7 +163,7 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     }
 
     private mutating func set(_ path: Substring, _ value: FieldValue) {
-        guard let dot = path.firstIndex(of: ".") else {
+        guard let (head, rest) = Fields.splitPath(path) else {
             if let i = index(of: path) {
                 values[i] = value
             } else {
@@ -154,7 +172,6 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
             }
             return
         }
-        let head = path[..<dot], rest = path[path.index(after: dot)...]
         guard let i = index(of: head) else {
             var inner = Fields()
             inner.set(rest, value)
@@ -177,7 +194,7 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     }
 
     private mutating func update<R>(_ path: Substring, _ body: (inout FieldValue?) throws -> R) rethrows -> R {
-        guard let dot = path.firstIndex(of: ".") else {
+        guard let (head, rest) = Fields.splitPath(path) else {
             guard let i = index(of: path) else {
                 var value: FieldValue? = nil
                 let result = try body(&value)
@@ -198,7 +215,6 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
             }
             return result
         }
-        let head = path[..<dot], rest = path[path.index(after: dot)...]
         if let i = index(of: head), case .object(var inner) = values[i] {
             values[i] = .null
             let result = try inner.update(rest, body)
@@ -226,14 +242,14 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     }
 
     private mutating func remove(_ path: Substring) -> FieldValue? {
-        guard let dot = path.firstIndex(of: ".") else {
+        guard let (head, rest) = Fields.splitPath(path) else {
             guard let i = index(of: path) else { return nil }
             keys.remove(at: i)
             return values.remove(at: i)
         }
-        guard let i = index(of: path[..<dot]), case .object(var inner) = values[i] else { return nil }
+        guard let i = index(of: head), case .object(var inner) = values[i] else { return nil }
         values[i] = .null
-        let removed = inner.remove(path[path.index(after: dot)...])
+        let removed = inner.remove(rest)
         values[i] = .object(inner)
         return removed
     }
@@ -316,6 +332,7 @@ public struct Event: Sendable, Equatable {
 
     /// Reads a dotted path, including `@timestamp` and `@metadata.*` as Beats processors and format strings do.
     public func value(at path: String) -> FieldValue? {
+        guard path.utf8.first == UInt8(ascii: "@") else { return fields.value(at: path) }
         if path == "@timestamp" { return .timestamp(timestamp) }
         if path == "@metadata" { return .object(metadata) }
         if path.hasPrefix("@metadata.") { return metadata.value(at: String(path.dropFirst("@metadata.".count))) }

@@ -132,22 +132,28 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     /// Parses dotted-quad IPv4 or RFC 4291 IPv6 text (including `::` and an embedded IPv4 tail).
-    /// Returns nil for anything else (no zone ids, no brackets).
+    /// Returns nil for anything else (no zone ids, no brackets). One pass over the bytes, no allocation:
+    /// processors and conditions parse addresses out of every event.
     public init?(_ text: some StringProtocol) {
-        if let v4 = IPAddress.parseV4(Substring(text)) {
-            self.init(v4: v4)
-            return
-        }
-        guard let (h, l) = IPAddress.parseV6(Substring(text)) else { return nil }
-        self.init(v6High: h, low: l)
+        let parsed =
+            text.utf8.withContiguousStorageIfAvailable { IPAddress.parse($0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { IPAddress.parse($0) }
+        guard let parsed else { return nil }
+        self = parsed
     }
 
-    static func parseV4(_ s: Substring) -> UInt32? {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> IPAddress? {
+        if let v4 = parseV4(bytes[...]) { return IPAddress(v4: v4) }
+        guard let (h, l) = parseV6(bytes) else { return nil }
+        return IPAddress(v6High: h, low: l)
+    }
+
+    static func parseV4(_ s: Slice<UnsafeBufferPointer<UInt8>>) -> UInt32? {
         var parts = 0
         var value: UInt32 = 0
         var current: UInt32 = 0
         var digits = 0
-        for ch in s.utf8 {
+        for ch in s {
             if ch == UInt8(ascii: ".") {
                 if digits == 0 || parts == 3 { return nil }
                 value = value << 8 | current
@@ -167,46 +173,90 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
         return value << 8 | current
     }
 
-    static func parseV6(_ s: Substring) -> (UInt64, UInt64)? {
-        // Split once around "::" (at most one allowed), then read each side as colon-separated groups;
-        // the very last group may be a dotted IPv4 tail (RFC 4291 section 2.2, form 3).
-        var left = s
-        var right: Substring? = nil
-        if let gap = s.firstRange(of: "::") {
-            left = s[s.startIndex..<gap.lowerBound]
-            let after = s[gap.upperBound...]
-            if after.contains("::") { return nil }
-            right = after
+    /// RFC 4291 section 2.2: up to eight hex groups of at most four digits separated by colons, at most one
+    /// `::` standing for one or more zero groups, and optionally a dotted IPv4 tail as the last 32 bits.
+    static func parseV6(_ b: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
+        let colon = UInt8(ascii: ":")
+        var groups: (UInt64, UInt64) = (0, 0)  // up to 8 groups, 16 bits each, in order
+        var count = 0
+        var gapAt = -1
+        func append(_ g: UInt64) {
+            if count < 4 { groups.0 = groups.0 << 16 | g } else { groups.1 = groups.1 << 16 | g }
+            count += 1
         }
-        func groups(_ part: Substring, isLast: Bool) -> [UInt16]? {
-            if part.isEmpty { return [] }
-            var out: [UInt16] = []
-            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
-            for (i, piece) in pieces.enumerated() {
-                if isLast && i == pieces.count - 1 && piece.contains(".") {
-                    guard let v4 = parseV4(piece) else { return nil }
-                    out.append(UInt16(v4 >> 16))
-                    out.append(UInt16(v4 & 0xffff))
-                    continue
-                }
-                guard !piece.isEmpty, piece.utf8.count <= 4, let g = UInt16(piece, radix: 16) else { return nil }
-                out.append(g)
+        var i = 0
+        let n = b.count
+        if n >= 2 && b[0] == colon && b[1] == colon {
+            gapAt = 0
+            i = 2
+        } else if n == 0 || b[0] == colon {
+            return nil
+        }
+        while i < n {
+            let start = i
+            var value: UInt64 = 0
+            while i < n, let digit = hexDigit(b[i]) {
+                value = value << 4 | UInt64(digit)
+                i += 1
+                if i - start > 4 { break }
             }
-            return out
+            if i < n && b[i] == UInt8(ascii: ".") {
+                // The IPv4 tail runs to the end and takes two groups.
+                guard count <= 6, let v4 = parseV4(b[start..<n]) else { return nil }
+                append(UInt64(v4 >> 16))
+                append(UInt64(v4 & 0xffff))
+                i = n
+                break
+            }
+            let digits = i - start
+            guard digits >= 1 && digits <= 4, count < 8 else { return nil }
+            append(value)
+            if i == n { break }
+            guard b[i] == colon else { return nil }
+            i += 1
+            if i < n && b[i] == colon {
+                guard gapAt < 0 else { return nil }
+                gapAt = count
+                i += 1
+            } else if i == n {
+                return nil  // a single trailing colon
+            }
         }
-        guard let head = groups(left, isLast: right == nil) else { return nil }
-        var all: [UInt16]
-        if let right {
-            guard let tail = groups(right, isLast: true) else { return nil }
-            if head.count + tail.count > 7 { return nil }
-            all = head + [UInt16](repeating: 0, count: 8 - head.count - tail.count) + tail
-        } else {
-            if head.count != 8 { return nil }
-            all = head
+        if gapAt < 0 {
+            guard count == 8 else { return nil }
+            return groups
         }
-        var h: UInt64 = 0, l: UInt64 = 0
-        for i in 0..<4 { h = h << 16 | UInt64(all[i]) }
-        for i in 4..<8 { l = l << 16 | UInt64(all[i]) }
-        return (h, l)
+        guard count <= 7 else { return nil }
+        // Move the groups after the gap to the end, zeros in between.
+        var words: (UInt64, UInt64) = (0, 0)
+        var k = 0
+        func word(_ index: Int) -> UInt64 {
+            // The index-th parsed group (0-based).
+            if index < 4 { return (groups.0 >> UInt64(16 * (min(count, 4) - 1 - index))) & 0xffff }
+            return (groups.1 >> UInt64(16 * (count - 1 - index))) & 0xffff
+        }
+        let zeros = 8 - count
+        for slot in 0..<8 {
+            let g: UInt64
+            if slot < gapAt {
+                g = word(slot)
+            } else if slot < gapAt + zeros {
+                g = 0
+            } else {
+                g = word(slot - zeros)
+            }
+            if k < 4 { words.0 = words.0 << 16 | g } else { words.1 = words.1 << 16 | g }
+            k += 1
+        }
+        return words
+    }
+
+    private static func hexDigit(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
     }
 }

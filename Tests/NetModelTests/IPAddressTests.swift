@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import NetModel
 
@@ -24,6 +25,32 @@ import Testing
     @Test(arguments: ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1::2::3", "12345::", ":1:2", "1:2:3:4:5:6:7:8:9", "g::1", "1.2.3.4:80"])
     func rejectsInvalidText(input: String) {
         #expect(IPAddress(input) == nil)
+    }
+
+    /// glibc's inet_pton as the oracle, on edge cases and on random groups written in every shape.
+    @Test func parsingAgreesWithInetPton() {
+        func pton(_ text: String) -> [UInt8]? {
+            var v4 = in_addr()
+            if !text.contains(":") { return inet_pton(AF_INET, text, &v4) == 1 ? withUnsafeBytes(of: v4) { Array($0) } : nil }
+            var v6 = in6_addr()
+            return inet_pton(AF_INET6, text, &v6) == 1 ? withUnsafeBytes(of: v6) { Array($0) } : nil
+        }
+        var cases = [
+            "::", "::1", "1::", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8", "1::8", "::ffff:10.0.0.1",
+            "64:ff9b::192.0.2.33", "1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:7:1.2.3.4", "::1.2.3.4", "1:::2", ":1::", "1::2:",
+            "1:2:3:4:5:6:7:8:9", "12345::", "1::2::3", "fffff::", "::ffff:1.2.3", "::1.2.3.04", "ABCD:ef01::", "a:b",
+            "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8", ":", ":::", "1.2.3.4", "255.255.255.255", "1.2.3.256",
+        ]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let groups = (0..<8).map { _ in String(UInt16.random(in: 0...0xffff, using: &random) >> UInt16.random(in: 0...16, using: &random), radix: 16) }
+            let a = Int.random(in: 0...8, using: &random), b = Int.random(in: a...8, using: &random)
+            cases.append(groups.joined(separator: ":"))
+            cases.append(groups[..<a].joined(separator: ":") + "::" + groups[b...].joined(separator: ":"))
+        }
+        for text in cases {
+            #expect(IPAddress(text)?.bytes == pton(text), "\(text)")
+        }
     }
 
     @Test func ordersIPv4BeforeIPv6AndNumerically() throws {

@@ -46,7 +46,7 @@ public indirect enum Condition: Sendable {
         case .network(let items):
             return items.allSatisfy { item in
                 guard let value = event.value(at: item.field) else { return false }
-                return Condition.addresses(value).contains { address in item.ranges.contains { $0.contains(address) } }
+                return Condition.anyAddress(value) { address in item.ranges.contains { $0.contains(address) } }
             }
         case .hasFields(let fields):
             return fields.allSatisfy(event.has)
@@ -68,12 +68,13 @@ public indirect enum Condition: Sendable {
         }
     }
 
-    /// The addresses in an IP string or a list of them; text that is not an address is skipped.
-    static func addresses(_ value: FieldValue) -> [IPAddress] {
+    /// An address in an IP string, or any address in a list of them, satisfying `test`; text that is not an
+    /// address is skipped.
+    static func anyAddress(_ value: FieldValue, _ test: (IPAddress) -> Bool) -> Bool {
         switch value {
-        case .string(let s): return IPAddress(s).map { [$0] } ?? []
-        case .array(let items): return items.flatMap(addresses)
-        default: return []
+        case .string(let s): return IPAddress(s).map(test) ?? false
+        case .array(let items): return items.contains { anyAddress($0, test) }
+        default: return false
         }
     }
 }

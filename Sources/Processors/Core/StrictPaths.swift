@@ -34,12 +34,12 @@ extension Fields {
         var rest = path[...]
         var current = self
         while true {
-            let dot = rest.firstIndex(of: ".")
-            guard let v = current[String(rest[..<(dot ?? rest.endIndex)])] else { return .missing }
-            guard let dot else { return .found(v) }
+            let split = Fields.splitPath(rest)
+            guard let v = current.value(forKey: split?.head ?? rest) else { return .missing }
+            guard let (_, tail) = split else { return .found(v) }
             guard case .object(let inner) = v else { return .blocked(FieldLookup.notAnObject(v)) }
             current = inner
-            rest = rest[rest.index(after: dot)...]
+            rest = tail
         }
     }
 
@@ -47,11 +47,11 @@ extension Fields {
     func putBlocker(_ path: String) -> String? {
         var rest = path[...]
         var current = self
-        while let dot = rest.firstIndex(of: ".") {
-            guard let v = current[String(rest[..<dot])] else { return nil }
+        while let (head, tail) = Fields.splitPath(rest) {
+            guard let v = current.value(forKey: head) else { return nil }
             guard case .object(let inner) = v else { return FieldLookup.notAnObject(v) }
             current = inner
-            rest = rest[rest.index(after: dot)...]
+            rest = tail
         }
         return nil
     }
