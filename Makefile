@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/wirebeat
 
-.PHONY: deps build demo test test-long bench clean
+.PHONY: deps build demo test test-long bench bench-processors clean
 
 deps:
 	@scripts/install-deps
@@ -27,6 +27,10 @@ test-long: test
 # Packets/s of wirebeat against a raw libpcap read of the same generated capture, in one run.
 bench: deps
 	scripts/bench-decode
+
+# Events/s through ten typical processors against no processors, in one run.
+bench-processors: deps
+	scripts/bench-processors
 
 clean:
 	rm -rf .build .demo

@@ -1,6 +1,7 @@
 // add_fields, add_tags, drop_event and the factory's handling of names, options and `when`.
 
 import Config
+import Foundation
 import Events
 import Testing
 @testable import Processors
@@ -127,5 +128,22 @@ import Testing
         #expect(counters.filtered == 1)
         #expect(counters.failures == 1)
         #expect(counters.lastFailure?.hasPrefix("add_tags: ") == true)
+    }
+}
+
+@Suite struct DocumentationTests {
+    /// docs/PROCESSORS.md lists every processor the factory knows, with every option it accepts.
+    @Test func everyProcessorAndOptionIsDocumented() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/PROCESSORS.md"), encoding: .utf8)
+        let rows = doc.split(separator: "\n").filter { $0.hasPrefix("| `") }
+        for (name, builder) in ProcessorFactory.builders {
+            let row = rows.first { $0.hasPrefix("| `\(name)`") || $0.contains(", `\(name)`") }
+            #expect(row != nil, "\(name) has no row in docs/PROCESSORS.md")
+            for option in builder.options {
+                #expect(row?.contains("`\(option)") == true, "\(name).\(option) is not in its row")
+            }
+        }
     }
 }

@@ -91,6 +91,12 @@ extension Event {
     /// Writes `value` at `path`, failing where libbeat's `PutValue` fails: a scalar in the way, a
     /// non-time `@timestamp`, a non-object `@metadata`.
     mutating func putChecked(_ path: String, _ value: FieldValue) throws(ProcessorFailure) {
+        try checkPut(path, value)
+        put(path, value)
+    }
+
+    /// Throws what `putChecked` would throw, changing nothing: lets a processor validate before it mutates.
+    func checkPut(_ path: String, _ value: FieldValue) throws(ProcessorFailure) {
         let blocker: String?
         if path.hasPrefix(Event.metadataPrefix) {
             blocker = metadata.putBlocker(String(path.dropFirst(Event.metadataPrefix.count)))
@@ -100,8 +106,12 @@ extension Event {
             blocker = fields.putBlocker(path)
         }
         if let blocker { throw ProcessorFailure(blocker) }
-        guard put(path, value) else {
-            throw ProcessorFailure("cannot set \(path) to a value of type \(value.goTypeName)")
+        let fits: Bool
+        switch (path, value) {
+        case ("@timestamp", .timestamp), ("@metadata", .object): fits = true
+        case ("@timestamp", _), ("@metadata", _): fits = false
+        default: fits = true
         }
+        guard fits else { throw ProcessorFailure("cannot set \(path) to a value of type \(value.goTypeName)") }
     }
 }

@@ -40,10 +40,19 @@ struct RenameFields: Processor {
     var name: String { "rename" }
 
     func process(_ event: inout Event) -> ProcessorOutcome {
-        event.applyEach(fields, failOnError: failOnError, errorPrefix: "Failed to rename fields in processor: ") {
-            (event, move) throws(ProcessorFailure) in
+        event.applyEach(
+            fields, failOnError: failOnError, errorPrefix: "Failed to rename fields in processor: ", atomic: true
+        ) { (event, move) throws(ProcessorFailure) in
             guard let value = try event.sourceForMove(move, ignoreMissing: ignoreMissing) else { return }
-            // Removing first lets `a` become `a.b`.
+            // Removing first lets `a` become `a.b`; any other target can be checked before anything changes,
+            // and `a` → `a.b` cannot fail once `a` is gone, so the step changes nothing when it throws.
+            if !move.to.hasPrefix(move.from + ".") {
+                do throws(ProcessorFailure) {
+                    try event.checkPut(move.to, value)
+                } catch {
+                    throw ProcessorFailure("could not put value: \(move.to): \(error.message)")
+                }
+            }
             guard event.delete(move.from) != nil else {
                 throw ProcessorFailure("could not delete key: \(move.from)")
             }
@@ -65,7 +74,8 @@ struct CopyFields: Processor {
 
     func process(_ event: inout Event) -> ProcessorOutcome {
         event.applyEach(
-            fields, failOnError: failOnError, errorPrefix: "Failed to copy fields in copy_fields processor: "
+            fields, failOnError: failOnError, errorPrefix: "Failed to copy fields in copy_fields processor: ",
+            atomic: true
         ) { (event, move) throws(ProcessorFailure) in
             guard let value = try event.sourceForMove(move, ignoreMissing: ignoreMissing) else { return }
             do throws(ProcessorFailure) {

@@ -53,7 +53,8 @@ struct TruncateFields: Processor {
     var name: String { "truncate_fields" }
 
     func process(_ event: inout Event) -> ProcessorOutcome {
-        event.applyEach(fields, failOnError: failOnError, errorPrefix: nil) { (event, field) throws(ProcessorFailure) in
+        event.applyEach(fields, failOnError: failOnError, errorPrefix: nil, atomic: true) {
+            (event, field) throws(ProcessorFailure) in
             let text: String
             switch event.lookup(field) {
             case .found(.string(let s)):
