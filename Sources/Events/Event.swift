@@ -97,11 +97,11 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// The value of the top-level `key` (no dot handling); setting nil removes it.
     public subscript(key: String) -> FieldValue? {
         get {
-            guard let i = keys.firstIndex(of: key) else { return nil }
+            guard let i = index(of: key[...]) else { return nil }
             return values[i]
         }
         set {
-            if let i = keys.firstIndex(of: key) {
+            if let i = index(of: key[...]) {
                 if let v = newValue {
                     values[i] = v
                 } else {
@@ -119,9 +119,15 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// also equate canonically equivalent spellings, and pays for the check on every comparison).
     @inlinable
     func index(of key: Substring) -> Int? {
-        let bytes = key.utf8
-        let count = bytes.count
-        return keys.firstIndex { $0.utf8.count == count && $0.utf8.elementsEqual(bytes) }
+        let count = key.utf8.count
+        let found = key.utf8.withContiguousStorageIfAvailable { wanted in
+            keys.firstIndex { candidate in
+                candidate.utf8.count == count
+                    && (candidate.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(wanted) }
+                        ?? candidate.utf8.elementsEqual(wanted))
+            }
+        }
+        return found ?? keys.firstIndex { $0.utf8.count == count && $0.utf8.elementsEqual(key.utf8) }
     }
 
     /// The value of the top-level `key` (no dot handling), without making a `String` of it.
@@ -157,7 +163,7 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     }
 
     /// Sets the value at a dotted `path`, creating intermediate objects and replacing non-object
-    /// intermediates (as libbeat's Put does).
+    /// intermediates (libbeat's Put fails there instead; processors that must fail use Processors' strict paths).
     public mutating func set(_ path: String, _ value: FieldValue) {
         set(path[...], value)
     }
@@ -262,7 +268,7 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     public mutating func merge(_ other: Fields, overwrite: Bool = true) {
         for j in other.keys.indices {
             let k = other.keys[j], v = other.values[j]
-            guard let i = keys.firstIndex(of: k) else {
+            guard let i = index(of: k[...]) else {
                 keys.append(k)
                 values.append(v)
                 continue
