@@ -152,49 +152,71 @@ public struct ProcessorEntry: Sendable, Equatable {
     public let index: Int
     /// The dotted key path of the entry (`processors.3`, `packetbeat.protocols.0.processors.1`).
     public let path: String
-    /// Where each part of the entry was written, by dotted path relative to the entry (`rename.fields.0.to`;
+    /// Where each value of the entry was written, by dotted path relative to the entry (`rename.fields.0.to`;
     /// for the `if` form `if.equals.x`, `then.0`).
     public let locations: [String: SourceLocation]
+    /// Where each key of the entry was written, by the same paths (a dotted key gives all its parts one place).
+    public let keyLocations: [String: SourceLocation]
 
     /// An entry.
     public init(
         name: String, config: ConfigValue, location: SourceLocation, index: Int, path: String? = nil,
-        locations: [String: SourceLocation] = [:]
+        locations: (values: [String: SourceLocation], keys: [String: SourceLocation]) = ([:], [:])
     ) {
         self.name = name
         self.config = config
         self.location = location
         self.index = index
         self.path = path ?? "processors.\(index)"
-        self.locations = locations
+        self.locations = locations.values
+        self.keyLocations = locations.keys
     }
 
     /// Where the value at `relativePath` (or the closest enclosing part that has a location) was written.
     public func location(of relativePath: String) -> SourceLocation {
+        Self.closest(relativePath, in: locations) ?? location
+    }
+
+    /// Where the key at `relativePath` was written, else where its value was.
+    public func keyLocation(of relativePath: String) -> SourceLocation {
+        keyLocations[relativePath] ?? location(of: relativePath)
+    }
+
+    private static func closest(_ relativePath: String, in table: [String: SourceLocation]) -> SourceLocation? {
         var path = Substring(relativePath)
         while !path.isEmpty {
-            if let found = locations[String(path)] { return found }
+            if let found = table[String(path)] { return found }
             guard let dot = path.lastIndex(of: ".") else { break }
             path = path[..<dot]
         }
-        return location
+        return nil
     }
 
     /// An error about the value at `relativePath` (empty for the entry itself).
     public func error(at relativePath: String, _ message: String) -> ConfigError {
-        ConfigError(
-            at: location(of: relativePath), keyPath: relativePath.isEmpty ? path : path + "." + relativePath,
-            message: message)
+        ConfigError(at: location(of: relativePath), keyPath: keyPath(relativePath), message: message)
+    }
+
+    /// An error about the key at `relativePath` (an unknown option or operator).
+    public func keyError(at relativePath: String, _ message: String) -> ConfigError {
+        ConfigError(at: keyLocation(of: relativePath), keyPath: keyPath(relativePath), message: message)
+    }
+
+    private func keyPath(_ relativePath: String) -> String {
+        relativePath.isEmpty ? path : path + "." + relativePath
     }
 
     /// The entry written at `relativePath` inside this one (a processor of a `then` or `else` list), with
     /// its own path and locations.
     public func nested(name: String, config: ConfigValue, at relativePath: String, index: Int) -> ProcessorEntry {
         let prefix = relativePath + "."
-        var inner: [String: SourceLocation] = [:]
-        for (key, value) in locations where key.hasPrefix(prefix) { inner[String(key.dropFirst(prefix.count))] = value }
+        func inner(_ table: [String: SourceLocation]) -> [String: SourceLocation] {
+            var out: [String: SourceLocation] = [:]
+            for (key, value) in table where key.hasPrefix(prefix) { out[String(key.dropFirst(prefix.count))] = value }
+            return out
+        }
         return ProcessorEntry(
             name: name, config: config, location: location(of: relativePath), index: index,
-            path: path + "." + relativePath, locations: inner)
+            path: path + "." + relativePath, locations: (inner(locations), inner(keyLocations)))
     }
 }

@@ -84,3 +84,72 @@ import Testing
         }
     }
 }
+
+@Suite struct ProcessorConfigTests {
+    /// One entry for every processor issue 4 lists (and the stock platform ones), as users write them.
+    static let everyProcessor = """
+        packetbeat.interfaces.device: any
+        packetbeat.flows: {}
+        output.console.enabled: true
+        processors:
+        - add_fields: {target: project, fields: {name: myproject, id: '574734885120952459'}}
+        - add_tags: {tags: [web, production], target: environment}
+        - add_labels: {labels: {number: 1, with.dots: test, nested: {with.dots: nested}}}
+        - drop_event.when.equals.network.transport: icmp
+        - drop_fields: {fields: [agent.ephemeral_id, '/^tls\\.detailed\\..*_raw$/'], ignore_missing: true}
+        - include_fields.when.has_fields: [only.these]
+          include_fields.fields: [only.these]
+        - rename: {fields: [{from: a.g, to: e.d}], ignore_missing: true, fail_on_error: true}
+        - copy_fields: {fields: [{from: message, to: event.original}], fail_on_error: false, ignore_missing: true}
+        - truncate_fields: {fields: [message], max_bytes: 1024, fail_on_error: false, ignore_missing: true}
+        - convert: {fields: [{from: src_ip, to: source.ip, type: ip}], ignore_missing: true, fail_on_error: false, mode: copy}
+        - replace: {fields: [{field: file.path, pattern: '\\\\', replacement: /}], ignore_missing: true}
+        - decode_json_fields: {fields: [inner], process_array: false, max_depth: 1, target: '', overwrite_keys: false, add_error_key: true}
+        - add_id: ~
+        - fingerprint: {fields: [source.ip, destination.ip], target_field: event.hash, method: sha1, encoding: base64, ignore_missing: true}
+        - community_id: {target: network.community_id_copy}
+        - registered_domain: {field: tls.client.server_name, target_field: tls.client.registered_domain, ignore_missing: true, ignore_failure: true}
+        - add_network_direction: {source: source.ip, destination: destination.ip, target: network.direction, internal_networks: [private, loopback]}
+        - add_host_metadata: {cache.ttl: 5m, geo: {name: nyc-dc1-rack1, location: '40.7128, -74.0060'}}
+        - add_observer_metadata: {cache.ttl: 5m}
+        - add_locale: {format: abbreviation}
+        - urldecode: {fields: [{from: url.query, to: url.query_decoded}], ignore_missing: true, fail_on_error: false}
+        - dns: {type: reverse, fields: {source.ip: source.domain}, nameservers: ['127.0.0.1'], timeout: 500ms, tag_on_failure: [_dns_reverse_lookup_failed]}
+        - add_process_metadata: {match_pids: [process.pid], target: '', overwrite_keys: true}
+        - if.contains.tags: forwarded
+          then: [{drop_fields: {fields: [host]}}]
+          else: [{add_host_metadata: ~}]
+        - add_cloud_metadata: ~
+        - add_docker_metadata: ~
+        - detect_mime_type: {field: http.request.body.content, target: http.request.mime_type}
+        """
+
+    @Test func testConfigAcceptsEveryProcessor() throws {
+        let scratch = try ScratchDirectory()
+        let path = try scratch.write("pb.yml", Self.everyProcessor + "\npath.data: \(scratch.url.path)/data\n")
+        let r = try run(Paths.binary, ["test", "config", "-c", path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "Config OK\n")
+    }
+
+    @Test(arguments: [
+        ("processors:\n- add_fields: {fields: {a: 1}}\n- renam: {fields: [{from: a, to: b}]}\n",
+         "pb.yml:5:3: processors.1.renam: unknown processor \"renam\""),
+        ("processors:\n- rename:\n    fields: [{from: a, too: b}]\n",
+         "pb.yml:5:24: processors.0.rename.fields.0.too: unknown option"),
+        ("processors:\n- drop_event.when.regexp.message: '(unclosed'\n",
+         "pb.yml:4:35: processors.0.drop_event.when.regexp.message: invalid regular expression"),
+        ("packetbeat.protocols:\n- type: tls\n  processors:\n  - drop_event.when.rnage.x.gte: 1\n",
+         "pb.yml:6:5: packetbeat.protocols.0.processors.0.drop_event.when.rnage: unknown condition"),
+        ("processors:\n- script: {lang: javascript, source: 'function process(e) {}'}\n",
+         "processors.0.script: the script processor (JavaScript) is not available"),
+    ])
+    func testConfigRejectsBadProcessorsWithTheirLocation(yaml: String, expected: String) throws {
+        let scratch = try ScratchDirectory()
+        let path = try scratch.write(
+            "pb.yml", "output.console.enabled: true\npath.data: \(scratch.url.path)/data\n" + yaml)
+        let r = try run(Paths.binary, ["test", "config", "-c", path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains(expected), "\(r.stderr)")
+    }
+}

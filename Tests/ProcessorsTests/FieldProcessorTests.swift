@@ -89,7 +89,7 @@ import Testing
         let deep = SourceLocation(file: "packetbeat.yml", line: 42, column: 11)
         let e = ProcessorEntry(
             name: "add_tags", config: cv(["tags": ["a", ["x": 1]]] as KeyValuePairs<String, Any?>), location: location,
-            index: 3, path: "packetbeat.protocols.0.processors.3", locations: ["add_tags.tags.1": deep])
+            index: 3, path: "packetbeat.protocols.0.processors.3", locations: (["add_tags.tags.1": deep], [:]))
         do {
             var notices: [String] = []
             _ = try ProcessorFactory.processor(e, environment: ProcessorEnvironment(), notices: &notices)

@@ -43,11 +43,12 @@ enum ProcessorDecoder {
         return out
     }
 
-    /// Where every key and value under `node` was written, by dotted path relative to `node`.
-    static func locations(of node: ConfigNode?) -> [String: SourceLocation] {
-        var out: [String: SourceLocation] = [:]
+    /// Where every value under `node` was written, and where every key was, by dotted path relative to `node`.
+    static func locations(of node: ConfigNode?) -> (values: [String: SourceLocation], keys: [String: SourceLocation]) {
+        var values: [String: SourceLocation] = [:]
+        var keys: [String: SourceLocation] = [:]
         func walk(_ node: ConfigNode, _ path: String) {
-            if let location = node.location, out[path] == nil, !path.isEmpty { out[path] = location }
+            if let location = node.location, !path.isEmpty { values[path] = location }
             switch node.kind {
             case .scalar:
                 break
@@ -56,12 +57,12 @@ enum ProcessorDecoder {
             case .map(let entries):
                 for entry in entries {
                     let child = joinPath(path, entry.key)
-                    if let keyLocation = entry.keyLocation { out[child] = keyLocation }
+                    if let keyLocation = entry.keyLocation { keys[child] = keyLocation }
                     walk(entry.value, child)
                 }
             }
         }
         if let node { walk(node, "") }
-        return out
+        return (values, keys)
     }
 }

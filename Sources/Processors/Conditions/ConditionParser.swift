@@ -28,7 +28,7 @@ public struct ConditionParser {
         }
         let keys = map.entries.map(\.key)
         if let unknown = keys.first(where: { !Self.operators.contains($0) }) {
-            throw entry.error(
+            throw entry.keyError(
                 at: path + "." + unknown,
                 "unknown condition \"\(unknown)\" (expected one of \(Self.operators.joined(separator: ", ")))")
         }

@@ -69,7 +69,7 @@ public enum ProcessorFactory {
         }
         guard let builder = builders[entry.name] else {
             let known = builders.keys.sorted().joined(separator: ", ")
-            throw entry.error(at: entry.name, "unknown processor \"\(entry.name)\" (known processors: \(known))")
+            throw entry.keyError(at: entry.name, "unknown processor \"\(entry.name)\" (known processors: \(known))")
         }
         let map: ConfigMap
         switch entry.config {

@@ -40,7 +40,7 @@ public final class ProcessorOptions {
     public func rejectUnknown(allowed: [String]) throws(ConfigError) {
         for item in map where !allowed.contains(item.key) {
             let accepted = allowed.isEmpty ? "it takes no options" : "it accepts: \(allowed.joined(separator: ", "))"
-            throw error(item.key, "unknown option of \(name) (\(accepted))")
+            throw entry.keyError(at: path(item.key), "unknown option of \(name) (\(accepted))")
         }
     }
 
