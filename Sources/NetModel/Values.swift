@@ -162,3 +162,18 @@ public struct Endpoint: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// `1.2.3.4:443` or `[2001:db8::1]:443`.
     public var description: String { ip.isV4 ? "\(ip):\(port)" : "[\(ip)]:\(port)" }
 }
+
+/// Bytes as lower-case hexadecimal text (session ids, randoms, digests).
+public enum HexText {
+    /// Two lower-case hex digits per byte.
+    public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
+        let digits: StaticString = "0123456789abcdef"
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount * 2)
+        for b in bytes {
+            out.append(digits.utf8Start[Int(b >> 4)])
+            out.append(digits.utf8Start[Int(b & 0xf)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -13,6 +13,7 @@
 import Crypto
 import Events
 import Foundation
+import NetModel
 
 /// `fingerprint`.
 struct Fingerprint: Processor {
@@ -95,14 +96,7 @@ struct Fingerprint: Processor {
     static func encode(_ bytes: [UInt8], _ encoding: Encoding) -> String {
         switch encoding {
         case .hex:
-            let digits = Array("0123456789abcdef".utf8)
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count * 2)
-            for b in bytes {
-                out.append(digits[Int(b >> 4)])
-                out.append(digits[Int(b & 0xf)])
-            }
-            return String(decoding: out, as: UTF8.self)
+            return HexText.lowercase(bytes)
         case .base64:
             return Data(bytes).base64EncodedString()
         case .base32:

@@ -174,14 +174,5 @@ extension TLSEventMapper {
     /// Packetbeat's `_unparsed_` entry: its name for the extension, or the decimal number.
     static func unparsedName(_ t: ExtensionType) -> String { t.packetbeatName ?? String(t.rawValue) }
 
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0xf)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func hex(_ bytes: [UInt8]) -> String { HexText.lowercase(bytes) }
 }
