@@ -84,6 +84,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "Outputs", dependencies: ["Events"], swiftSettings: strict),
+        .target(name: "KafkaOutput", dependencies: ["CRdKafka"], swiftSettings: strict),
         .target(
             name: "Pipeline",
             dependencies: [
@@ -94,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "wirebeat",
             dependencies: [
-                "Pipeline", "Config", "Capture", "Outputs", "Events",
+                "Pipeline", "Config", "Capture", "Outputs", "Events", "KafkaOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

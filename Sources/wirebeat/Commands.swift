@@ -28,7 +28,7 @@ struct Wirebeat: ParsableCommand {
               wirebeat devices                                   list capture devices
             """,
         version: WirebeatVersion.summary,
-        subcommands: [Run.self, Test.self, Devices.self, Export.self, VersionCommand.self],
+        subcommands: [Run.self, Test.self, Devices.self, Export.self, VersionCommand.self, DevBroker.self],
         defaultSubcommand: Run.self)
 }
 
