@@ -176,14 +176,18 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
     /// RFC 4291 section 2.2: up to eight hex groups of at most four digits separated by colons, at most one
     /// `::` standing for one or more zero groups, and optionally a dotted IPv4 tail as the last 32 bits.
     static func parseV6(_ b: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
+        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 8) { groups in
+            parseV6(b, into: groups)
+        }
+    }
+
+    /// Reads the groups into `groups` (no heap allocation), then places them around the `::` gap.
+    private static func parseV6(_ b: UnsafeBufferPointer<UInt8>, into groups: UnsafeMutableBufferPointer<UInt16>)
+        -> (UInt64, UInt64)?
+    {
         let colon = UInt8(ascii: ":")
-        var groups: (UInt64, UInt64) = (0, 0)  // up to 8 groups, 16 bits each, in order
         var count = 0
         var gapAt = -1
-        func append(_ g: UInt64) {
-            if count < 4 { groups.0 = groups.0 << 16 | g } else { groups.1 = groups.1 << 16 | g }
-            count += 1
-        }
         var i = 0
         let n = b.count
         if n >= 2 && b[0] == colon && b[1] == colon {
@@ -194,23 +198,22 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
         }
         while i < n {
             let start = i
-            var value: UInt64 = 0
-            while i < n, let digit = hexDigit(b[i]) {
-                value = value << 4 | UInt64(digit)
+            var value: UInt16 = 0
+            while i < n, i - start < 5, let digit = hexDigit(b[i]) {
+                value = value &<< 4 | UInt16(digit)
                 i += 1
-                if i - start > 4 { break }
             }
             if i < n && b[i] == UInt8(ascii: ".") {
                 // The IPv4 tail runs to the end and takes two groups.
                 guard count <= 6, let v4 = parseV4(b[start..<n]) else { return nil }
-                append(UInt64(v4 >> 16))
-                append(UInt64(v4 & 0xffff))
-                i = n
+                groups[count] = UInt16(v4 >> 16)
+                groups[count + 1] = UInt16(v4 & 0xffff)
+                count += 2
                 break
             }
-            let digits = i - start
-            guard digits >= 1 && digits <= 4, count < 8 else { return nil }
-            append(value)
+            guard (1...4).contains(i - start), count < 8 else { return nil }
+            groups[count] = value
+            count += 1
             if i == n { break }
             guard b[i] == colon else { return nil }
             i += 1
@@ -222,33 +225,21 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
                 return nil  // a single trailing colon
             }
         }
-        if gapAt < 0 {
-            guard count == 8 else { return nil }
-            return groups
-        }
-        guard count <= 7 else { return nil }
-        // Move the groups after the gap to the end, zeros in between.
-        var words: (UInt64, UInt64) = (0, 0)
-        var k = 0
-        func word(_ index: Int) -> UInt64 {
-            // The index-th parsed group (0-based).
-            if index < 4 { return (groups.0 >> UInt64(16 * (min(count, 4) - 1 - index))) & 0xffff }
-            return (groups.1 >> UInt64(16 * (count - 1 - index))) & 0xffff
-        }
+        guard gapAt < 0 ? count == 8 : count <= 7 else { return nil }
         let zeros = 8 - count
+        var high: UInt64 = 0, low: UInt64 = 0
         for slot in 0..<8 {
-            let g: UInt64
-            if slot < gapAt {
-                g = word(slot)
+            let g: UInt16
+            if gapAt < 0 || slot < gapAt {
+                g = groups[slot]
             } else if slot < gapAt + zeros {
                 g = 0
             } else {
-                g = word(slot - zeros)
+                g = groups[slot - zeros]
             }
-            if k < 4 { words.0 = words.0 << 16 | g } else { words.1 = words.1 << 16 | g }
-            k += 1
+            if slot < 4 { high = high << 16 | UInt64(g) } else { low = low << 16 | UInt64(g) }
         }
-        return words
+        return (high, low)
     }
 
     private static func hexDigit(_ c: UInt8) -> UInt8? {

@@ -2,7 +2,7 @@
 // are (reference/libbeat.md §4.2). A processor either keeps the event (possibly changed), drops it, or
 // reports a failure: the chain then goes on with the event as the processor left it, because one failing
 // processor never stops the pipeline. Processors that restore the event on failure (`fail_on_error`) do
-// so themselves, through `Event.transaction`, and set `error.message` as Beats does.
+// so themselves, through `Event.applyEach`, and set `error.message` as Beats does.
 
 import Events
 
@@ -106,23 +106,33 @@ public struct ProcessorFailure: Error, Sendable, Equatable {
 }
 
 extension Event {
-    /// Runs `body`, which may fail part way. With `failOnError`, a failure restores the event as it was and
-    /// sets `error.message` (libbeat's behaviour for rename, copy_fields, convert, ...); without it, the
-    /// changes made so far stay and the failure is only reported.
-    public mutating func transaction(
-        failOnError: Bool, describe: (String) -> String = { $0 }, _ body: (inout Event) throws(ProcessorFailure) -> Void
+    /// Runs `body` for each item. With `failOnError`, the first failure restores the event as it was,
+    /// sets `error.message` to `errorPrefix` + the failure (when a prefix is given) and stops; without it,
+    /// the loop goes on and the failures are reported together, the event keeping every change that
+    /// worked (libbeat's rename, copy_fields, truncate_fields, replace and urldecode loops).
+    ///
+    /// `atomic` promises that `body` changes nothing when it throws. A single atomic item then needs no
+    /// copy of the event to restore: holding one would make every change below copy the objects it touches,
+    /// which was most of the cost of these processors.
+    mutating func applyEach<Item>(
+        _ items: [Item], failOnError: Bool, errorPrefix: String?, atomic: Bool = false,
+        _ body: (inout Event, Item) throws(ProcessorFailure) -> Void
     ) -> ProcessorOutcome {
-        let backup = failOnError ? self : nil
-        do {
-            try body(&self)
-            return .keep
-        } catch {
-            let message = describe(error.message)
-            if let backup {
-                self = backup
-                _ = put("error.message", .string(message))
+        let backup = failOnError && !(atomic && items.count == 1) ? self : nil
+        var failures: [String] = []
+        for item in items {
+            do {
+                try body(&self, item)
+            } catch {
+                let message = (errorPrefix ?? "") + error.message
+                if failOnError {
+                    if let backup { self = backup }
+                    if errorPrefix != nil { put("error.message", .string(message)) }
+                    return .failed(message)
+                }
+                failures.append(message)
             }
-            return .failed(message)
         }
+        return failures.isEmpty ? .keep : .failed(failures.joined(separator: "; "))
     }
 }

@@ -1,5 +1,5 @@
-// What the field processors share: the flattened key list that `/regex/` entries match against, the
-// per-field loop with `fail_on_error` semantics, and the `{from, to}` option reader. Paths are read and
+// What the field processors share: the flattened key list that `/regex/` entries match against and the
+// `{from, to}` option reader. Paths are read and
 // written through Core/StrictPaths.swift, as libbeat's MapStr does.
 
 import Config
@@ -16,38 +16,6 @@ extension Fields {
             out.append(full)
         }
         return out
-    }
-}
-
-extension Event {
-    /// Runs `body` for each item. With `failOnError`, the first failure restores the event as it was,
-    /// sets `error.message` to `errorPrefix` + the failure (when a prefix is given) and stops; without it,
-    /// the loop goes on and the failures are reported together, the event keeping every change that
-    /// worked (libbeat's rename, copy_fields and truncate_fields loops).
-    ///
-    /// `atomic` promises that `body` changes nothing when it throws. A single atomic item then needs no
-    /// copy of the event to restore: holding one would make every change below copy the objects it touches,
-    /// which was most of the cost of these processors.
-    mutating func applyEach<Item>(
-        _ items: [Item], failOnError: Bool, errorPrefix: String?, atomic: Bool = false,
-        _ body: (inout Event, Item) throws(ProcessorFailure) -> Void
-    ) -> ProcessorOutcome {
-        let backup = failOnError && !(atomic && items.count == 1) ? self : nil
-        var failures: [String] = []
-        for item in items {
-            do {
-                try body(&self, item)
-            } catch {
-                let message = (errorPrefix ?? "") + error.message
-                if failOnError {
-                    if let backup { self = backup }
-                    if errorPrefix != nil { put("error.message", .string(message)) }
-                    return .failed(message)
-                }
-                failures.append(message)
-            }
-        }
-        return failures.isEmpty ? .keep : .failed(failures.joined(separator: "; "))
     }
 }
 

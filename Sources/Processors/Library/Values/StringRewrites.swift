@@ -112,20 +112,9 @@ extension Event {
             for item in items { try? step(item, &self) }
             return .keep
         }
-        if items.count == 1 {
-            // Each step reads, then writes through putChecked, which changes nothing when it throws: one item
-            // needs no copy of the event to restore (holding one would make the write copy what it touches).
-            do {
-                try step(items[0], &self)
-                return .keep
-            } catch {
-                let message = "\(prefix): \(error.message)"
-                put("error.message", .string(message))
-                return .failed(message)
-            }
-        }
-        return transaction(failOnError: true, describe: { "\(prefix): \($0)" }) { (event) throws(ProcessorFailure) in
-            for item in items { try step(item, &event) }
+        // Each step reads, then writes through putChecked, which changes nothing when it throws.
+        return applyEach(items, failOnError: true, errorPrefix: prefix + ": ", atomic: true) {
+            (event, item) throws(ProcessorFailure) in try step(item, &event)
         }
     }
 
