@@ -84,12 +84,18 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "Outputs", dependencies: ["Events"], swiftSettings: strict),
-        .target(name: "KafkaOutput", dependencies: ["CRdKafka"], swiftSettings: strict),
+        // The durable queue between the publish path and the output: segment files of checksummed frames.
+        .target(name: "Spool", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(
+            name: "KafkaOutput",
+            dependencies: ["CRdKafka", "Config", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         .target(
             name: "Pipeline",
             dependencies: [
                 "Capture", "PacketDecoding", "TCPStreams", "Flows", "Events", "Outputs", "Config", "NetModel",
-                "DissectorRegistry", "TLSAnalysis", "Processors", .product(name: "Logging", package: "swift-log"),
+                "DissectorRegistry", "TLSAnalysis", "Processors", "Spool", "KafkaOutput",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .executableTarget(
@@ -123,6 +129,10 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "NetModel", "Events"]),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Config", "Events", "NetModel"]),
         .testTarget(name: "OutputsTests", dependencies: ["Outputs", "Events", "NetModel"]),
+        .testTarget(name: "SpoolTests", dependencies: ["Spool", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "KafkaOutputTests",
+            dependencies: ["KafkaOutput", "Config", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "PipelineTests",
             dependencies: [

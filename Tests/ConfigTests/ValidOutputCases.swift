@@ -76,7 +76,7 @@ let validOutputCases: [ValidCase] = [
         }
         #expect(k.partitioner == .hash(fields: [], random: true, reachableOnly: false))
         #expect(k.compression == .gzip && k.compressionLevel == 4)
-        #expect(k.requiredAcks == 1 && k.maxRetries == 3)
+        #expect(k.requiredAcks == nil && k.maxRetries == 3)
         #expect(k.maxMessageBytes == 1_000_000 && k.bulkMaxSize == 2048)
         #expect(k.metadata.refreshFrequency == .seconds(600))
         #expect(k.ssl == nil && k.username == nil)

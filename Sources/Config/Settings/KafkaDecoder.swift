@@ -39,9 +39,12 @@ enum KafkaDecoder {
         out.bulkFlushFrequency = try nonNegative(cursor["bulk_flush_frequency"], default: .zero)
         out.maxMessageBytes = try cursor["max_message_bytes"].int(default: 1_000_000, in: 1...Int.max)
         let acks = cursor["required_acks"]
-        out.requiredAcks = try acks.int(default: 1)
-        guard (-1...1).contains(out.requiredAcks) else {
-            throw acks.error("required_acks must be -1 (all replicas), 0 (none) or 1 (leader), got \(out.requiredAcks)")
+        if acks.isSet {
+            let value = try acks.int(default: 1)
+            guard (-1...1).contains(value) else {
+                throw acks.error("required_acks must be -1 (all replicas), 0 (none) or 1 (leader), got \(value)")
+            }
+            out.requiredAcks = value
         }
         if let text = try cursor["compression"].string() {
             guard let compression = compressions[text.lowercased()] else {

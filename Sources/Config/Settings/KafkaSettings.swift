@@ -40,8 +40,9 @@ public struct KafkaOutputSettings: Sendable, Equatable {
     public var bulkFlushFrequency: TimeSpan = .zero
     /// `max_message_bytes` (default 1000000).
     public var maxMessageBytes = 1_000_000
-    /// `required_acks`: -1 all replicas, 0 none, 1 the leader (default 1).
-    public var requiredAcks = 1
+    /// `required_acks`: -1 all replicas, 0 none, 1 the leader; nil when not set. libbeat's default is 1;
+    /// wirebeat's is -1, because the idempotent producer it turns on needs acknowledgement by all replicas.
+    public var requiredAcks: Int?
     /// `compression` (default gzip).
     public var compression: KafkaCompression = .gzip
     /// `compression_level` (default 4; 0...9 for gzip).
