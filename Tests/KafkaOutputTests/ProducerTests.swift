@@ -121,6 +121,24 @@ import Testing
         #expect(reports == 0)
     }
 
+    @Test func fullQueueAsksTheCallerToWait() throws {
+        let cluster = try MockKafkaCluster(brokers: 1)
+        let producer = try KafkaTest.producer(cluster, extra: [("queue.buffering.max.messages", "10")])
+        _ = try producer.metadata(topics: ["bounded"], timeoutMs: 10_000)
+        try cluster.setAllBrokers(up: false)
+        let outcomes = (UInt32(0)..<11).map { token in
+            KafkaTest.value(token).withUnsafeBytes {
+                producer.produce(
+                    topic: "bounded", key: nil, value: $0, timestampMs: 0, partitionHash: nil, token: token)
+            }
+        }
+        #expect(outcomes.prefix(10).allSatisfy { $0 == .queued })
+        #expect(outcomes.last == .queueFull)
+        try cluster.setAllBrokers(up: true)
+        let reports = KafkaTest.drain(producer)
+        #expect(Set(reports.map(\.token)) == Set(0..<10))
+    }
+
     @Test func messagesSurviveAllBrokersDownAndArriveOnce() throws {
         let cluster = try MockKafkaCluster(brokers: 3)
         try cluster.createTopic(name: "outage", partitions: 3)
