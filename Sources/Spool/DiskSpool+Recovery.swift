@@ -58,6 +58,13 @@ extension DiskSpool {
             }
             let size = FileIO.size(fd) ?? 0
             switch readHeader(fd, expecting: firstID) {
+            case .failure(.short(let count)):
+                FileIO.closeFile(fd)
+                logger.warning(
+                    "spool segment \(path) is \(count) bytes, shorter than its header at offset 0 (a crash while it was being created); removing it"
+                )
+                if unlink(path) != 0 { logger.error("cannot delete the spool segment \(path): \(errnoText(errno))") }
+                continue
             case .failure(let problem):
                 FileIO.closeFile(fd)
                 logger.error(

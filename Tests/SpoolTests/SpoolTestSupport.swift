@@ -5,6 +5,7 @@
 import Foundation
 import Logging
 @testable import Spool
+import Testing
 
 /// Log lines recorded by `RecordingLogHandler`.
 final class LogRecorder: @unchecked Sendable {
@@ -171,11 +172,14 @@ func frames(in path: String) throws -> [FrameLocation] {
     return found
 }
 
-/// Flips one bit of the byte at `offset` of the file.
+/// Flips one bit of the byte at `offset` of the file, in place.
 func flipBit(in path: String, at offset: Int) throws {
-    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-    bytes[offset] ^= 0x10
-    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+    try handle.seek(toOffset: UInt64(offset))
+    let byte = try #require(try handle.read(upToCount: 1)?.first)
+    try handle.seek(toOffset: UInt64(offset))
+    try handle.write(contentsOf: [byte ^ 0x10])
+    try handle.close()
 }
 
 func truncate(_ path: String, to size: Int) throws {
