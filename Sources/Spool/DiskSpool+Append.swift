@@ -1,0 +1,225 @@
+// The disk spool's write path (publisher thread). A batch is encoded into one buffer and written with one
+// pwrite and one fdatasync per segment it touches; ids are assigned in order and become visible to the reader
+// only once synced. A process never appends to a segment a previous run left (its tail may be torn): its
+// first append starts a new segment, as does a batch that would overflow `segmentSize`.
+//
+// When `maxSize` is reached the policy decides: `block` waits for acknowledgements to free whole segments,
+// `dropNewest` refuses the rest of the batch. On a write error the segment is truncated back to its last
+// complete frame and the write retried after `retryInterval`, doubling up to `maxRetryInterval` (`block`), or
+// the batch is given up and counted (`dropNewest`). `close` ends a wait or a retry pause at once.
+
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension DiskSpool {
+    private enum Room {
+        /// The frames fit in the current segment, up to this many bytes.
+        case current(Int64)
+        /// A new segment is needed; its frames may take up to this many bytes.
+        case fresh(Int64)
+        /// The segment being written is fully acknowledged and blocks deletion: finish it, then look again.
+        case finishCurrent
+        /// Closed, or full under `dropNewest`.
+        case refused
+    }
+
+    public func append(_ payloads: [[UInt8]]) -> Int {
+        appendLock.lock()
+        defer { appendLock.unlock() }
+        var accepted = 0
+        var index = 0
+        while index < payloads.count {
+            guard payloads[index].count <= maxPayload else {
+                lock.withLock { stats.rejectedTooLarge += 1 }
+                logger.warning(
+                    "rejecting an event of \(payloads[index].count) bytes: a spool segment holds at most \(maxPayload)")
+                index += 1
+                continue
+            }
+            let room: Int64
+            let fresh: Bool
+            switch reserve(Int64(SegmentFormat.frameHeaderSize + payloads[index].count)) {
+            case .current(let bytes): (room, fresh) = (bytes, false)
+            case .fresh(let bytes): (room, fresh) = (bytes, true)
+            case .finishCurrent:
+                finishSegment()
+                continue
+            case .refused:
+                lock.withLock { stats.droppedFull += payloads.count - index }
+                return accepted
+            }
+            var end = index
+            var bytes: Int64 = 0
+            while end < payloads.count && payloads[end].count <= maxPayload {
+                let frame = Int64(SegmentFormat.frameHeaderSize + payloads[end].count)
+                if bytes + frame > room { break }
+                bytes += frame
+                end += 1
+            }
+            let firstID = nextID
+            frameBuffer.removeAll(keepingCapacity: true)
+            frameBuffer.reserveCapacity(Int(bytes))
+            for position in index..<end {
+                SegmentFormat.appendFrame(payloads[position], id: firstID + UInt64(position - index), to: &frameBuffer)
+            }
+            if fresh && writer != nil { finishSegment() }
+            guard writeWithRetry(count: end - index) else {
+                lock.withLock { stats.droppedFull += payloads.count - index }
+                return accepted
+            }
+            accepted += end - index
+            index = end
+        }
+        return accepted
+    }
+
+    /// Waits until a frame of `frameBytes` fits, or decides it will not.
+    private func reserve(_ frameBytes: Int64) -> Room {
+        let header = Int64(SegmentFormat.headerSize)
+        let seal = Int64(SegmentFormat.sealSize)
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            if closed { return .refused }
+            // The current segment's seal is not on disk yet but will be: its bytes are spoken for.
+            var free = options.maxSize == 0 ? Int64.max / 2 : options.maxSize - bytesOnDisk
+            if let writer {
+                free -= seal
+                let room = min(options.segmentSize - writer.size - seal, free)
+                if frameBytes <= room { return .current(room) }
+            }
+            let fresh = min(options.segmentSize, free) - header - seal
+            if frameBytes <= fresh { return .fresh(fresh) }
+            if options.policy == .dropNewest { return .refused }
+            if let writer, writer.size > header, tracker.covers(writer.firstID..<nextID) { return .finishCurrent }
+            writable.wait(lock, until: .infinity)
+        }
+    }
+
+    /// Writes `frameBuffer` (`count` frames) to the current segment, or to a new one when there is none.
+    /// False when given up (closed, or a write error under `dropNewest`).
+    private func writeWithRetry(count: Int) -> Bool {
+        var delay = options.retryInterval
+        while true {
+            let failure = writer == nil ? startSegment() : writeFrames()
+            guard let (path, code) = failure else {
+                commit(count: count)
+                return true
+            }
+            lock.withLock { stats.writeErrors += 1 }
+            if options.policy == .dropNewest {
+                logger.error(
+                    "writing to segment \(path) failed: \(errnoText(code)); dropping \(count) events (on_full: drop_newest)")
+                return false
+            }
+            logger.error("writing to segment \(path) failed: \(errnoText(code)); retrying in \(Self.seconds(delay))")
+            let deadline = MonotonicClock.deadline(after: delay)
+            let stopped = lock.withLock {
+                while !closed && writable.wait(lock, until: deadline) {}
+                return closed
+            }
+            if stopped { return false }
+            delay = min(delay * 2, max(options.maxRetryInterval, options.retryInterval))
+        }
+    }
+
+    /// Writes and syncs the encoded frames at the end of the current segment; nil or where and why it failed.
+    private func writeFrames() -> (String, Int32)? {
+        guard let writer else { return nil }
+        var code = frameBuffer.withUnsafeBytes { FileIO.write(writer.fd, $0, at: writer.size) }
+        if code == 0 { code = FileIO.syncData(writer.fd) }
+        if code == 0, let injected = lock.withLock({ injectedWriteFailures.popLast() }) { code = injected }
+        guard code != 0 else { return nil }
+        // Whatever part of the batch reached the file goes: the retry rewrites it whole.
+        _ = ftruncate(writer.fd, off_t(writer.size))
+        return (writer.path, code)
+    }
+
+    /// Creates the next segment (header synced, directory synced) and writes the encoded frames into it.
+    private func startSegment() -> (String, Int32)? {
+        let firstID = nextID
+        let path = directory + "/" + SegmentFormat.segmentName(firstID: firstID)
+        let fd = FileIO.openFile(path, O_WRONLY | O_CREAT | O_TRUNC)
+        guard fd >= 0 else { return (path, -fd) }
+        let header = SegmentFormat.header(firstID: firstID)
+        var code = header.withUnsafeBytes { FileIO.write(fd, $0, at: 0) }
+        if code == 0 { code = FileIO.syncData(fd) }
+        if code == 0 { code = FileIO.syncDirectory(directoryFD) }
+        guard code == 0 else {
+            FileIO.closeFile(fd)
+            unlink(path)
+            return (path, code)
+        }
+        let size = Int64(header.count)
+        writer = SegmentWriter(fd: fd, path: path, firstID: firstID, size: size)
+        lock.withLock {
+            segments.append(SegmentInfo(firstID: firstID, path: path, size: size, readableEnd: size))
+            activeFirstID = firstID
+            bytesOnDisk += size
+            dataVersion += 1
+            readable.broadcast()
+        }
+        return writeFrames()
+    }
+
+    /// The written frames become readable.
+    private func commit(count: Int) {
+        guard var writer else { return }
+        writer.size += Int64(frameBuffer.count)
+        self.writer = writer
+        lock.withLock {
+            if let last = segments.indices.last, segments[last].firstID == writer.firstID {
+                segments[last].size = writer.size
+                segments[last].readableEnd = writer.size
+            }
+            bytesOnDisk += Int64(frameBuffer.count)
+            nextID += UInt64(count)
+            stats.appended += count
+            dataVersion += 1
+            readable.broadcast()
+        }
+    }
+
+    /// Seals and closes the current segment, which can then be deleted once fully acknowledged (under
+    /// `appendLock`).
+    func finishSegment() {
+        guard let writer else { return }
+        self.writer = nil
+        var seal: [UInt8] = []
+        SegmentFormat.appendSeal(nextID: nextID, to: &seal)
+        var code = seal.withUnsafeBytes { FileIO.write(writer.fd, $0, at: writer.size) }
+        if code == 0 { code = FileIO.syncData(writer.fd) }
+        if code != 0 {
+            // Only recovery's accounting for a damaged last frame needs the seal; the segment is complete.
+            _ = ftruncate(writer.fd, off_t(writer.size))
+            logger.warning("cannot seal the spool segment \(writer.path): \(errnoText(code))")
+        }
+        FileIO.closeFile(writer.fd)
+        lock.withLock {
+            if code == 0, let last = segments.indices.last, segments[last].firstID == writer.firstID {
+                segments[last].size += Int64(seal.count)
+                segments[last].readableEnd += Int64(seal.count)
+                bytesOnDisk += Int64(seal.count)
+            }
+            activeFirstID = nil
+            dataVersion += 1
+            readable.broadcast()
+        }
+        stateLock.withLock { collectGarbage() }
+    }
+
+    /// Makes the next writes fail with these errno values (last first) after they reached the file, as a
+    /// failing fdatasync would: for tests of the retry path.
+    func injectWriteFailures(_ codes: [Int32]) {
+        lock.withLock { injectedWriteFailures = codes.reversed() }
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() && value < 1e15 ? "\(Int(value))s" : "\(value)s"
+    }
+}

@@ -1,0 +1,112 @@
+// The memory spool (`queue.mem`): the same contract as the disk spool without durability. Capacity counts
+// entries appended and not yet acknowledged (`queue.mem.events`), so the output's in-flight entries hold
+// their place until acknowledged, as libbeat's memory queue does. Nothing survives the process.
+
+/// An in-memory spool holding at most `capacity` unacknowledged entries.
+public final class MemorySpool: Spool, @unchecked Sendable {
+    private let capacity: Int
+    private let policy: SpoolFullPolicy
+    private let lock = SpoolLock()
+    private let readable = SpoolCondition()
+    private let writable = SpoolCondition()
+    private let drained = SpoolCondition()
+    /// Entries not yet handed out: `waiting[head...]`.
+    private var waiting: [SpoolEntry] = []
+    private var head = 0
+    private var nextID: UInt64 = 1
+    private var handedOutEnd: UInt64 = 1
+    private var tracker = AckTracker(cursor: 1)
+    private var stats = SpoolCounters()
+    private var closed = false
+
+    /// A spool for `capacity` entries (at least 1) that blocks or drops when full, per `policy`.
+    public init(capacity: Int, policy: SpoolFullPolicy) {
+        self.capacity = max(1, capacity)
+        self.policy = policy
+    }
+
+    private var pending: Int { Int(nextID - tracker.cursor - tracker.doneAboveCursor) }
+
+    public func append(_ payloads: [[UInt8]]) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        var accepted = 0
+        for payload in payloads {
+            while !closed && pending >= capacity && policy == .block { writable.wait(lock, until: .infinity) }
+            guard !closed && pending < capacity else {
+                stats.droppedFull += payloads.count - accepted
+                break
+            }
+            waiting.append(SpoolEntry(id: nextID, payload: payload))
+            nextID += 1
+            accepted += 1
+            stats.appended += 1
+            readable.signal()
+        }
+        return accepted
+    }
+
+    public func read(max: Int, timeout: Double) -> [SpoolEntry] {
+        guard max > 0 else { return [] }
+        let deadline = MonotonicClock.deadline(after: timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while head == waiting.count {
+            if closed || !readable.wait(lock, until: deadline) { break }
+        }
+        let count = min(max, waiting.count - head)
+        guard count > 0 else { return [] }
+        let entries = Array(waiting[head..<(head + count)])
+        head += count
+        if head == waiting.count {
+            waiting.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 1024 && head * 2 > waiting.count {
+            waiting.removeFirst(head)
+            head = 0
+        }
+        handedOutEnd = entries[entries.count - 1].id + 1
+        return entries
+    }
+
+    public func acknowledge(_ ids: [UInt64]) {
+        lock.lock()
+        defer { lock.unlock() }
+        var newly = 0
+        for id in ids where id < handedOutEnd {
+            if tracker.insert(id) { newly += 1 }
+        }
+        guard newly > 0 else { return }
+        stats.acknowledged += newly
+        writable.broadcast()
+        if tracker.cursor >= nextID { drained.broadcast() }
+    }
+
+    public func waitUntilEmpty(timeout: Double) -> Bool {
+        let deadline = MonotonicClock.deadline(after: timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while tracker.cursor < nextID {
+            if closed || !drained.wait(lock, until: deadline) { return tracker.cursor >= nextID }
+        }
+        return true
+    }
+
+    /// Stops: blocked appenders return; readers get what is left without waiting, then nothing.
+    public func close() {
+        lock.withLock {
+            closed = true
+            readable.broadcast()
+            writable.broadcast()
+            drained.broadcast()
+        }
+    }
+
+    public var counters: SpoolCounters {
+        lock.withLock {
+            var counters = stats
+            counters.pendingEntries = pending
+            return counters
+        }
+    }
+}

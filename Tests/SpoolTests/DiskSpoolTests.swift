@@ -1,0 +1,236 @@
+import Foundation
+import Logging
+@testable import Spool
+import Testing
+
+@Suite struct DiskSpoolTests {
+    @Test func entriesComeBackInOrderWithIncreasingIds() throws {
+        let scratch = ScratchDirectory()
+        let log = LogRecorder()
+        let spool = try DiskSpool(options: options(scratch.spoolPath), logger: log.logger)
+        let sent = payloads(30)
+        #expect(spool.append(Array(sent[0..<10])) == 10)
+        #expect(spool.append(Array(sent[10..<30])) == 20)
+        let entries = readEntries(spool, count: 30)
+        #expect(entries.map(\.payload) == sent)
+        #expect(entries.map(\.id) == Array(entries[0].id..<(entries[0].id + 30)))
+        #expect(spool.read(max: 10, timeout: 0.05).isEmpty)
+        #expect(spool.counters.pendingEntries == 30)
+        spool.acknowledge(entries.map(\.id))
+        #expect(spool.waitUntilEmpty(timeout: 5))
+        let counters = spool.counters
+        #expect(counters.appended == 30 && counters.acknowledged == 30 && counters.pendingEntries == 0)
+        #expect(log.contains(.info, "found 0 unacknowledged events in \(scratch.spoolPath)"))
+        spool.close()
+    }
+
+    @Test func aReaderWaitingForDataGetsItWhenAppended() throws {
+        let scratch = ScratchDirectory()
+        let spool = try DiskSpool(options: options(scratch.spoolPath), logger: LogRecorder().logger)
+        let reader = Background { spool.read(max: 10, timeout: 20) }
+        reader.waitUntilStarted()
+        #expect(spool.append(payloads(3)) == 3)
+        #expect(reader.wait()?.map(\.payload) == payloads(3))
+        spool.close()
+    }
+
+    @Test func acknowledgementsInAnyOrderEmptyTheSpool() throws {
+        let scratch = ScratchDirectory()
+        let spool = try DiskSpool(options: options(scratch.spoolPath), logger: LogRecorder().logger)
+        #expect(spool.append(payloads(10)) == 10)
+        let ids = readEntries(spool, count: 10).map(\.id)
+        spool.acknowledge(ids.enumerated().filter { $0.offset % 2 == 1 }.map(\.element))
+        #expect(spool.counters.pendingEntries == 5)
+        #expect(!spool.waitUntilEmpty(timeout: 0))
+        spool.acknowledge(ids.enumerated().filter { $0.offset % 2 == 0 }.map(\.element).reversed())
+        #expect(spool.waitUntilEmpty(timeout: 5))
+        #expect(spool.counters.acknowledged == 10)
+        spool.acknowledge(ids + [9999])
+        #expect(spool.counters.acknowledged == 10)
+        spool.close()
+    }
+
+    @Test func aCleanCloseWithEverythingAcknowledgedLeavesOnlyTheStateFile() throws {
+        let scratch = ScratchDirectory()
+        var spool = try DiskSpool(options: options(scratch.spoolPath), logger: LogRecorder().logger)
+        #expect(spool.append(payloads(5)) == 5)
+        let first = readEntries(spool, count: 5)
+        spool.acknowledge(first.map(\.id))
+        spool.close()
+        #expect(scratch.files() == ["wb-spool.state"])
+
+        let log = LogRecorder()
+        spool = try DiskSpool(options: options(scratch.spoolPath), logger: log.logger)
+        #expect(spool.counters.recovered == 0)
+        #expect(spool.read(max: 10, timeout: 0.05).isEmpty)
+        #expect(spool.append(payloads(1, first: 5)) == 1)
+        let next = readEntries(spool, count: 1)
+        #expect(next.first?.id == first.last!.id + 1)
+        spool.close()
+    }
+
+    @Test func reopeningAfterCloseResendsExactlyTheUnacknowledged() throws {
+        let scratch = ScratchDirectory()
+        var spool = try DiskSpool(options: options(scratch.spoolPath), logger: LogRecorder().logger)
+        let sent = payloads(10)
+        #expect(spool.append(sent) == 10)
+        let entries = readEntries(spool, count: 10)
+        let acknowledged = [0, 1, 2, 3, 6].map { entries[$0].id }
+        spool.acknowledge(acknowledged)
+        spool.close()
+
+        let log = LogRecorder()
+        spool = try DiskSpool(options: options(scratch.spoolPath), logger: log.logger)
+        #expect(spool.counters.recovered == 5 && spool.counters.pendingEntries == 5)
+        #expect(log.contains(.info, "found 5 unacknowledged events in \(scratch.spoolPath)"))
+        let again = readAll(spool)
+        #expect(again == entries.filter { !acknowledged.contains($0.id) })
+        spool.acknowledge(again.map(\.id))
+        #expect(spool.waitUntilEmpty(timeout: 5))
+        spool.close()
+        #expect(scratch.files() == ["wb-spool.state"])
+    }
+
+    @Test func aCrashCopyResendsTheUnacknowledgedAndNothingAcknowledged() throws {
+        let scratch = ScratchDirectory()
+        let spool = try DiskSpool(options: options(scratch.spoolPath, segmentSize: 4096), logger: LogRecorder().logger)
+        let sent = payloads(60)
+        #expect(spool.append(Array(sent[0..<25])) == 25)
+        #expect(spool.append(Array(sent[25..<50])) == 25)
+        let entries = readEntries(spool, count: 40)
+        let acknowledged = Set(entries[0..<12].map(\.id) + [entries[15].id, entries[20].id, entries[39].id])
+        spool.acknowledge(Array(acknowledged).shuffled())
+        #expect(spool.append(Array(sent[50..<60])) == 10)
+        let copy = try scratch.crashCopy()
+
+        let log = LogRecorder()
+        let reopened = try DiskSpool(options: options(copy, segmentSize: 4096), logger: log.logger)
+        let unacknowledged = 60 - acknowledged.count
+        #expect(reopened.counters.recovered == unacknowledged)
+        let again = readAll(reopened)
+        let all = entries + readEntries(spool, count: 20)
+        #expect(again == all.filter { !acknowledged.contains($0.id) })
+        #expect(reopened.counters.corruptFrames == 0)
+        #expect(log.messages(.error) == [])
+        #expect(log.messages(.warning) == [])
+        reopened.close()
+        spool.close()
+    }
+
+    @Test func segmentsRollOverAndAreDeletedOnceAcknowledged() throws {
+        let scratch = ScratchDirectory()
+        let spool = try DiskSpool(options: options(scratch.spoolPath, segmentSize: 4096), logger: LogRecorder().logger)
+        for batch in 0..<10 { #expect(spool.append(payloads(10, size: 200, first: batch * 10)) == 10) }
+        let segments = spool.counters.segments
+        #expect(segments >= 5)
+        #expect(scratch.segmentFiles().count == segments)
+        let totalSize = try scratch.segmentFiles().reduce(Int64(0)) { total, path in
+            total + Int64(try FileManager.default.attributesOfItem(atPath: path)[.size] as! UInt64)
+        }
+        #expect(spool.counters.bytesOnDisk == totalSize)
+        let entries = readEntries(spool, count: 100)
+        #expect(entries.map(\.payload) == payloads(100, size: 200))
+        spool.acknowledge(entries[0..<50].map(\.id))
+        #expect(spool.counters.segments < segments)
+        #expect(scratch.segmentFiles().count == spool.counters.segments)
+        spool.acknowledge(entries[50...].map(\.id))
+        #expect(spool.counters.segments == 1)
+        spool.close()
+        #expect(scratch.files() == ["wb-spool.state"])
+    }
+
+    @Test func aSecondSpoolOnTheSameDirectoryFailsFast() throws {
+        let scratch = ScratchDirectory()
+        let spool = try DiskSpool(options: options(scratch.spoolPath), logger: LogRecorder().logger)
+        let error = #expect(throws: SpoolError.self) {
+            try DiskSpool(options: options(scratch.spoolPath), logger: LogRecorder().logger)
+        }
+        #expect(error?.message.contains(scratch.spoolPath) == true)
+        #expect(error?.message.contains("in use by another running process") == true)
+        spool.close()
+        let again = try DiskSpool(options: options(scratch.spoolPath), logger: LogRecorder().logger)
+        again.close()
+    }
+
+    @Test func anUnusableDirectoryIsAClearError() throws {
+        let scratch = ScratchDirectory()
+        try FileManager.default.createDirectory(atPath: scratch.path, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: scratch.path + "/file", contents: Data([1]))
+        let error = #expect(throws: SpoolError.self) {
+            try DiskSpool(options: options(scratch.path + "/file/spool"), logger: LogRecorder().logger)
+        }
+        #expect(error?.message.contains(scratch.path + "/file") == true)
+        #expect(error?.message.contains("Not a directory") == true)
+    }
+
+    @Test func theDirectoryIsCreatedPrivate() throws {
+        let scratch = ScratchDirectory()
+        let spool = try DiskSpool(options: options(scratch.spoolPath), logger: LogRecorder().logger)
+        let attributes = try FileManager.default.attributesOfItem(atPath: scratch.spoolPath)
+        #expect((attributes[.posixPermissions] as? Int) == 0o700)
+        spool.close()
+    }
+
+    @Test func beatsQueueFilesAreNeitherReadNorDeleted() throws {
+        let scratch = ScratchDirectory()
+        try FileManager.default.createDirectory(atPath: scratch.spoolPath, withIntermediateDirectories: true)
+        for name in ["state.dat", "1.seg", "2.seg"] {
+            _ = FileManager.default.createFile(atPath: scratch.spoolPath + "/" + name, contents: Data(repeating: 7, count: 64))
+        }
+        let log = LogRecorder()
+        let spool = try DiskSpool(options: options(scratch.spoolPath), logger: log.logger)
+        #expect(spool.counters.segments == 0 && spool.counters.recovered == 0)
+        #expect(spool.read(max: 10, timeout: 0.05).isEmpty)
+        spool.close()
+        #expect(scratch.files() == ["1.seg", "2.seg", "state.dat", "wb-spool.state"])
+        #expect(log.messages(.error).isEmpty)
+    }
+
+    @Test func closeWakesABlockedAppender() throws {
+        let scratch = ScratchDirectory()
+        let spool = try DiskSpool(
+            options: options(scratch.spoolPath, maxSize: 8192, segmentSize: 4096), logger: LogRecorder().logger)
+        // Eight kilobytes hold about fifteen such entries: the appender fills the spool, then waits.
+        let appender = Background { spool.append(payloads(20, size: 500)) }
+        appender.waitUntilStarted()
+        spool.close()
+        let accepted = try #require(appender.wait())
+        #expect(accepted < 20)
+        #expect(spool.counters.droppedFull == 20 - accepted)
+        #expect(spool.append(payloads(1)) == 0)
+    }
+
+    @Test func closeWakesAWaitingReader() throws {
+        let scratch = ScratchDirectory()
+        let spool = try DiskSpool(options: options(scratch.spoolPath), logger: LogRecorder().logger)
+        let reader = Background { spool.read(max: 10, timeout: 60) }
+        reader.waitUntilStarted()
+        spool.close()
+        #expect(reader.wait() == [])
+    }
+
+    @Test func concurrentAppendReadAndAcknowledgeLoseAndDuplicateNothing() throws {
+        let scratch = ScratchDirectory()
+        let spool = try DiskSpool(
+            options: options(scratch.spoolPath, maxSize: 64 * 1024, segmentSize: 16 * 1024), logger: LogRecorder().logger)
+        let total = 5000
+        let publisher = Background {
+            var accepted = 0
+            for batch in 0..<(total / 50) { accepted += spool.append(payloads(50, size: 60, first: batch * 50)) }
+            return accepted
+        }
+        var received: [SpoolEntry] = []
+        let deadline = Date().addingTimeInterval(30)
+        while received.count < total && Date() < deadline {
+            let entries = spool.read(max: 128, timeout: 0.5)
+            received += entries
+            spool.acknowledge(entries.map(\.id).reversed())
+        }
+        #expect(publisher.wait() == total)
+        #expect(received.map(\.payload) == payloads(total, size: 60))
+        #expect(Set(received.map(\.id)).count == total)
+        #expect(spool.waitUntilEmpty(timeout: 5))
+        spool.close()
+        #expect(scratch.files() == ["wb-spool.state"])
+    }
+}
