@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/wirebeat
 
-.PHONY: deps build demo test test-long bench bench-processors clean
+.PHONY: deps build demo test test-long bench bench-processors bench-kafka clean
 
 deps:
 	@scripts/install-deps
@@ -10,10 +10,10 @@ deps:
 build: deps
 	$(SWIFT) build --product wirebeat
 
-# Replays the bundled sample capture and prints the flow events (NDJSON on stdout, summary on stderr).
+# Replays the bundled sample capture into a local Kafka-protocol broker (wirebeat devbroker) through the disk
+# spool, then prints what arrived in the topic (kcat). The agent's summary line goes to stderr.
 demo: build
-	@mkdir -p .demo
-	$(BIN) -c packetbeat.yml -I Integration/pcaps/sample.pcap -t --path.data .demo/data --strict.perms=false
+	@BIN=$(BIN) scripts/demo
 
 # Every test: unit tests, the chunking and property tests, fixtures, the CLI against tshark's oracle, and
 # live capture in network namespaces (needs root).
@@ -31,6 +31,10 @@ bench: deps
 # Events/s through ten typical processors against no processors, in one run.
 bench-processors: deps
 	scripts/bench-processors
+
+# Events/s from a capture through processors, the disk spool and Kafka, next to kcat -P, in one run.
+bench-kafka: deps
+	scripts/bench-kafka
 
 clean:
 	rm -rf .build .demo

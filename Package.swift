@@ -129,6 +129,8 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "NetModel", "Events"]),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Config", "Events", "NetModel"]),
         .testTarget(name: "OutputsTests", dependencies: ["Outputs", "Events", "NetModel"]),
+        // End-to-end delivery and fault tests: the real binary, the local broker, kcat as the consumer.
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"], path: "Integration/Tests"),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "KafkaOutputTests",
@@ -139,7 +141,7 @@ let package = Package(
                 "Pipeline", "Config", "Capture", "Events", "Outputs", "NetModel", "Processors",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "DissectorKitTests", dependencies: ["DissectorKit", "WireKit", "Events"]),
         .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "WireKit", "TestSupport"], path: "Tests/Protocols/TLSTests/Wire"),
         .testTarget(

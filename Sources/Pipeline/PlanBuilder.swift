@@ -94,8 +94,8 @@ public enum PlanBuilder {
         if settings.interfaces.count > 1 {
             notes.append("\(settings.interfaces.count) capture interfaces are configured; this build captures only the first (\(settings.interfaces[0].device))")
         }
-        if case .disk = settings.queue {
-            notes.append("queue.disk is configured; this build keeps events in memory only (the disk spool is not implemented yet)")
+        if case .disk = settings.queue, settings.output.typeName != "kafka" {
+            notes.append("queue.disk is configured; it spools for output.kafka only, the console and file outputs write directly")
         }
         if settings.http.enabled {
             notes.append("http.enabled is set; the monitoring endpoint is not implemented yet")
@@ -165,33 +165,44 @@ public enum PlanBuilder {
         }
     }
 
-    /// The output, or an explanation of why it cannot run.
-    public static func output(settings: Settings, noPublish: Bool) throws(PlanError) -> any Output {
+    /// The output, or an explanation of why it cannot run. The Kafka output opens its spool and starts its
+    /// producer here, so a locked spool or a bad property stops the run before capture starts.
+    public static func output(settings: Settings, noPublish: Bool, logger: Logger) throws(PlanError) -> any Output {
         if noPublish { return DiscardOutput() }
-        let identity = BeatIdentity(version: WirebeatVersion.beatCompatibility)
-        let digits = settings.timestampPrecision.fractionDigits
-        func codec(_ c: CodecSettings, prettyOverride: Bool = false) throws(PlanError) -> OutputCodec {
-            switch c {
-            case .json(let j):
-                return .json(
-                    JSONEventEncoder(
-                        identity: identity, pretty: j.pretty || prettyOverride, escapeHTML: j.escapeHTML,
-                        fractionDigits: digits))
-            case .format(let f):
-                return .format(f)
-            }
-        }
         switch settings.output {
         case .console(let c):
-            return ConsoleOutput(codec: try codec(c.codec))
+            return ConsoleOutput(codec: codec(c.codec, settings: settings))
         case .file(let f):
             let options = FileOutputOptions(
                 directory: f.path, filename: f.filename, rotateEveryBytes: f.rotateEveryKB * 1024,
                 numberOfFiles: f.numberOfFiles, permissions: f.permissions, rotateOnStartup: f.rotateOnStartup)
-            return FileOutput(codec: try codec(f.codec), options: options)
-        case .kafka:
-            throw PlanError(
-                message: "output.kafka is configured, but this build of wirebeat does not include the Kafka output yet; use output.console or output.file")
+            return FileOutput(codec: codec(f.codec, settings: settings), options: options)
+        case .kafka(let k):
+            return try kafkaOutput(k, settings: settings, logger: logger)
+        }
+    }
+
+    /// Checks the output's configuration without opening or connecting anything (`wirebeat test config`);
+    /// returns notices about options that are accepted but changed or without effect.
+    public static func validateOutput(settings: Settings) throws(PlanError) -> [String] {
+        switch settings.output {
+        case .console, .file:
+            return []
+        case .kafka(let k):
+            return try validateKafka(k, settings: settings)
+        }
+    }
+
+    /// The codec of an output.
+    static func codec(_ c: CodecSettings, settings: Settings) -> OutputCodec {
+        switch c {
+        case .json(let j):
+            return .json(
+                JSONEventEncoder(
+                    identity: BeatIdentity(version: WirebeatVersion.beatCompatibility), pretty: j.pretty,
+                    escapeHTML: j.escapeHTML, fractionDigits: settings.timestampPrecision.fractionDigits))
+        case .format(let f):
+            return .format(f)
         }
     }
 

@@ -54,6 +54,8 @@ public struct RunSummary: Sendable {
     public var eventsProduced = 0
     public var eventsDroppedAtQueue = 0
     public var publish = PublishCounters()
+    /// The Kafka output's delivery and spool counters; nil for the other outputs.
+    public var delivery: DeliveryCounters? = nil
     public var decode = DecodeCounters()
     public var flows = FlowCounters()
     public var capture: CaptureStats? = nil
@@ -69,8 +71,15 @@ public struct RunSummary: Sendable {
 
     /// The one-line summary printed to standard error at the end of a run.
     public var line: String {
-        var s = "wirebeat: \(packets) packets, \(bytes) bytes, \(publish.acked) events published"
-        if publish.dropped + publish.failed + eventsDroppedAtQueue > 0 {
+        var s = "wirebeat: \(packets) packets, \(bytes) bytes, \(delivery?.acked ?? publish.acked) events published"
+        if let d = delivery {
+            s += " to Kafka (\(d.produced) produced, \(d.retried) retried, \(d.failed) failed, \(d.droppedTotal) dropped"
+            for reason in DropReason.allCases { if let n = d.dropped[reason], n > 0 { s += " \(reason.rawValue)=\(n)" } }
+            s += String(format: ", latency mean %.1f ms max %.1f ms", d.latencyMeanMs, d.latencyMaxMs)
+            s += "; spool \(d.spool.pendingEntries) pending, \(d.spool.recovered) recovered, \(d.spool.corruptFrames) corrupt"
+            s += ", \(d.spool.droppedFull) dropped full, \(d.spool.writeErrors) write errors)"
+            if eventsDroppedAtQueue > 0 { s += " (\(eventsDroppedAtQueue) dropped at a full queue)" }
+        } else if publish.dropped + publish.failed + eventsDroppedAtQueue > 0 {
             s += " (\(publish.dropped) dropped, \(publish.failed) failed, \(eventsDroppedAtQueue) dropped at a full queue)"
         }
         if publish.filtered > 0 { s += ", \(publish.filtered) dropped by processors" }
@@ -162,6 +171,7 @@ public final class Runner {
         publisher.setRetryDeadline(secondsFromNow: plan.shutdownTimeout)
         done.wait()
         summary.publish = publisher.counters
+        summary.delivery = (output as? KafkaSpoolOutput)?.counters
         summary.interrupted = StopSignal.requested
         summary.elapsedSeconds = ProcessInfo.processInfo.systemUptime - start
         return summary

@@ -132,7 +132,7 @@ struct Run: ParsableCommand {
         do {
             plan = try PlanBuilder.plan(
                 settings: settings, file: file, topspeed: topspeed ? true : nil, loop: loop)
-            output = try PlanBuilder.output(settings: settings, noPublish: noPublish)
+            output = try PlanBuilder.output(settings: settings, noPublish: noPublish, logger: logger)
         } catch {
             FileHandle.standardError.write(Data("Exiting: \(error.message)\n".utf8))
             throw ExitCode(1)
@@ -153,7 +153,7 @@ struct Run: ParsableCommand {
 
 struct Test: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Test the configuration.", subcommands: [TestConfig.self])
+        abstract: "Test the configuration or the output.", subcommands: [TestConfig.self, TestOutput.self])
 }
 
 struct TestConfig: ParsableCommand {
@@ -166,7 +166,7 @@ struct TestConfig: ParsableCommand {
         let loaded = try global.load()
         do {
             _ = try PlanBuilder.plan(settings: loaded.settings, file: nil, topspeed: nil, loop: nil, resolveDevices: false)
-            _ = try PlanBuilder.output(settings: loaded.settings, noPublish: false)
+            _ = try PlanBuilder.validateOutput(settings: loaded.settings)
         } catch {
             FileHandle.standardError.write(Data("Exiting: \(error.message)\n".utf8))
             throw ExitCode(1)

@@ -2,6 +2,7 @@
 // version, devices, pacing, looping, signals and the file output.
 
 import Foundation
+import TestSupport
 import Testing
 
 @Suite(.serialized) struct CommandTests {

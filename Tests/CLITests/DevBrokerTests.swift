@@ -2,6 +2,7 @@
 // address, accepts connections on loopback, drops every broker on SIGUSR1 and restores them on SIGUSR2.
 
 import Foundation
+import TestSupport
 import Testing
 
 @Suite(.serialized) struct DevBrokerTests {

@@ -4,6 +4,7 @@
 // conversation table rounds to kB).
 
 import Foundation
+import TestSupport
 import Testing
 
 /// One direction's counters of a conversation, keyed by sender endpoint.

@@ -2,6 +2,7 @@
 // one end while the other namespace pings and sends UDP; SIGINT makes it flush and exit.
 
 import Foundation
+import TestSupport
 import Testing
 
 /// Two namespaces and a veth pair, removed on deinit.

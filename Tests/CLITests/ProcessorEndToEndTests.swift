@@ -2,6 +2,7 @@
 // global, flow and TLS processors, compared with the same run without processors.
 
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct ProcessorEndToEndTests {
@@ -52,7 +53,7 @@ import Testing
         let path = try scratch.write("pb-\(config.hashValue).yml", config + "\npath.data: \(scratch.url.path)/data\n")
         let r = try run(Paths.binary, ["-c", path, "-I", Paths.sample, "-t"])
         #expect(r.status == 0, "\(r.stderr)")
-        return try CLITests.events(r.stdout)
+        return try TestSupport.events(r.stdout)
     }
 
     @Test func globalFlowAndTLSProcessorsShapeTheEvents() throws {

@@ -3,6 +3,7 @@
 // reason, in Tests/Protocols/TLSTests/known-deviations.md; anything else fails.
 
 import Foundation
+import TestSupport
 import Testing
 
 /// One row of known-deviations.md: `| capture | client -> server | field | reason |`.

@@ -205,9 +205,13 @@ func batch(_ events: [Event], client: UInt8 = 0) -> EventBatch {
         #expect(notes.contains { $0.contains("dns") })
     }
 
-    @Test func kafkaOutputIsAClearErrorInThisBuild() throws {
-        let s = try ConfigLoader.load(yaml: "output.kafka: {hosts: [\"k:9092\"], topic: t}\n", name: "t.yml").settings
-        #expect(throws: PlanError.self) { try PlanBuilder.output(settings: s, noPublish: false) }
+    @Test func kafkaOutputValidatesWithoutConnecting() throws {
+        let good = try ConfigLoader.load(yaml: "output.kafka: {hosts: [\"k:9092\"], topic: t}\n", name: "t.yml").settings
+        #expect(throws: Never.self) { try PlanBuilder.validateOutput(settings: good) }
+        let yaml = "output.kafka:\n  hosts: [\"k:9092\"]\n  topics:\n  - topic: a\n    when: {equal: {x: 1}}\n"
+        let bad = try ConfigLoader.load(yaml: yaml, name: "t.yml").settings
+        let error = #expect(throws: PlanError.self) { try PlanBuilder.validateOutput(settings: bad) }
+        #expect(error?.message.contains("output.kafka.topics.0.when.equal") == true)
     }
 
     @Test func builtinsCarryTheAgentIdentityAndNames() throws {

@@ -1,16 +1,16 @@
-// Helpers for running the built `wirebeat` binary and external tools from tests.
+// Helpers for running the built `wirebeat` binary and external tools from tests (CLI and integration tests).
 
 import Foundation
 import Testing
 
 /// Paths the end-to-end tests need.
-enum Paths {
-    /// The repository root (this file is Tests/CLITests/Support.swift).
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+public enum Paths {
+    /// The repository root (this file is Tests/TestSupport/Processes.swift).
+    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
     /// The wirebeat binary: $WIREBEAT_BIN, or the one next to the test bundle (same build directory).
-    static var binary: String {
+    public static var binary: String {
         if let env = ProcessInfo.processInfo.environment["WIREBEAT_BIN"], !env.isEmpty { return env }
         let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = [
@@ -22,31 +22,31 @@ enum Paths {
     }
 
     /// The shared TLS corpus (read-only, next to the repository, as in CI).
-    static let corpus = root.deletingLastPathComponent().appendingPathComponent("shared/corpus/tls/pcaps")
+    public static let corpus = root.deletingLastPathComponent().appendingPathComponent("shared/corpus/tls/pcaps")
 
-    static var corpusPresent: Bool { FileManager.default.fileExists(atPath: corpus.path) }
+    public static var corpusPresent: Bool { FileManager.default.fileExists(atPath: corpus.path) }
 
-    static let sample = root.appendingPathComponent("Integration/pcaps/sample.pcap").path
+    public static let sample = root.appendingPathComponent("Integration/pcaps/sample.pcap").path
 
     /// True when `tool` is on PATH.
-    static func have(_ tool: String) -> Bool {
+    public static func have(_ tool: String) -> Bool {
         (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").contains {
             FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)")
         }
     }
 
-    static var isRoot: Bool { geteuid() == 0 }
+    public static var isRoot: Bool { geteuid() == 0 }
 }
 
 /// The result of running a command.
-struct Run {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+public struct Run {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
 }
 
 /// Runs `executable` with `arguments`, returning its exit status and output; kills it after `timeout` seconds.
-func run(
+public func run(
     _ executable: String, _ arguments: [String], cwd: URL? = nil, environment: [String: String]? = nil,
     timeout: TimeInterval = 120
 ) throws -> Run {
@@ -84,16 +84,16 @@ func run(
 }
 
 /// A scratch directory removed when the value is dropped by the test.
-final class ScratchDirectory {
-    let url: URL
-    init() throws {
+public final class ScratchDirectory {
+    public let url: URL
+    public init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("wirebeat-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
     deinit { try? FileManager.default.removeItem(at: url) }
 
     /// Writes `text` to `name` and returns its path.
-    func write(_ name: String, _ text: String) throws -> String {
+    public func write(_ name: String, _ text: String) throws -> String {
         let path = url.appendingPathComponent(name).path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -101,7 +101,7 @@ final class ScratchDirectory {
 }
 
 /// Parses NDJSON into flattened dictionaries (`"source.ip"` keys).
-func events(_ ndjson: String) throws -> [[String: Any]] {
+public func events(_ ndjson: String) throws -> [[String: Any]] {
     try ndjson.split(separator: "\n").map { line in
         let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
         guard let dict = object as? [String: Any] else { throw CocoaError(.coderReadCorrupt) }
@@ -122,15 +122,15 @@ private func flatten(_ dict: [String: Any], prefix: String, into out: inout [Str
 }
 
 /// A child process whose output is collected in the background, for tests that signal it.
-final class RunningProcess: @unchecked Sendable {
-    let process = Process()
+public final class RunningProcess: @unchecked Sendable {
+    public let process = Process()
     private let lock = NSLock()
     private var out = Data()
     private var err = Data()
     private let outPipe = Pipe(), errPipe = Pipe()
     private let done = DispatchGroup()
 
-    init(_ executable: String, _ arguments: [String]) throws {
+    public init(_ executable: String, _ arguments: [String]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardOutput = outPipe
@@ -152,20 +152,20 @@ final class RunningProcess: @unchecked Sendable {
         }
     }
 
-    var stdout: String {
+    public var stdout: String {
         lock.lock()
         defer { lock.unlock() }
         return String(decoding: out, as: UTF8.self)
     }
 
-    var stderr: String {
+    public var stderr: String {
         lock.lock()
         defer { lock.unlock() }
         return String(decoding: err, as: UTF8.self)
     }
 
     /// Waits until standard error contains `text`; false after `timeout` seconds.
-    func waitForStderr(_ text: String, timeout: TimeInterval) -> Bool {
+    public func waitForStderr(_ text: String, timeout: TimeInterval) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if stderr.contains(text) { return true }
@@ -176,7 +176,7 @@ final class RunningProcess: @unchecked Sendable {
 
     /// Sends `signal` and waits for the exit; kills the process (and records an issue) after `timeout`.
     @discardableResult
-    func signalAndWait(_ signal: Int32, timeout: TimeInterval = 20) -> Int32 {
+    public func signalAndWait(_ signal: Int32, timeout: TimeInterval = 20) -> Int32 {
         kill(process.processIdentifier, signal)
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }

@@ -1,0 +1,178 @@
+// Faults on the way to Kafka, end to end: the agent killed with SIGKILL while shipping from its disk spool
+// (ten times), a spool segment with a flipped byte, a full spool (drop_newest and block), and configurations
+// that cannot work. Each test prints what was lost and duplicated.
+
+import Foundation
+import Testing
+import TestSupport
+
+@Suite(.serialized) struct KafkaFaultTests {
+    /// Spools the capture `loops` times with the brokers down, then kills the agent: afterwards the spool holds
+    /// every event and nothing was delivered.
+    func spoolEverything(
+        broker: DevBroker, config: String, loops: Int
+    ) throws {
+        broker.down()
+        let agent = try RunningProcess(
+            Paths.binary, ["-c", config, "-I", Paths.sample, "-t", "-l", String(loops), "-e", "--strict.perms=false"])
+        let spooled = agent.waitForStderr("waiting for delivery", timeout: 120)
+        agent.signalAndWait(SIGKILL)
+        #expect(spooled, "the agent never finished spooling: \(agent.stderr)")
+        broker.up()
+    }
+
+    func diskQueue(_ scratch: ScratchDirectory, _ extra: String = "") -> String {
+        "queue.disk: {path: \(scratch.url.path)/spool, max_size: 100MB, segment_size: 1MB\(extra)}"
+    }
+
+    @Test func killedTenTimesWhileShippingNothingIsLost() throws {
+        let scratch = try ScratchDirectory()
+        let broker = try DevBroker(brokers: 3)
+        let loops = 200
+        let expected = try expectedEvents(pcap: Paths.sample, loops: loops, scratch: scratch)
+        // Small batches and a linger make shipping slow enough for the kills to land while it runs.
+        let config = try scratch.write(
+            "kafka.yml",
+            kafkaConfig(
+                bootstrap: broker.bootstrap, dataPath: scratch.url.path + "/data", queue: diskQueue(scratch),
+                extraKafka: "  bulk_max_size: 4\n  librdkafka: {linger.ms: 100}"))
+        try spoolEverything(broker: broker, config: config, loops: loops)
+        let empty = try emptyPcap(in: scratch)
+        var generator = SystemRandomNumberGenerator()
+        var killedWhileRunning = 0
+        for _ in 0..<10 {
+            let agent = try RunningProcess(Paths.binary, ["-c", config, "-I", empty, "-e", "--strict.perms=false"])
+            _ = agent.waitForStderr("replaying", timeout: 30)
+            Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.6, using: &generator))
+            if agent.process.isRunning { killedWhileRunning += 1 }
+            agent.signalAndWait(SIGKILL)
+        }
+        let beforeLast = try deliveredEvents(broker.bootstrap).events.count
+        let last = try run(Paths.binary, ["-c", config, "-I", empty, "--strict.perms=false"])
+        #expect(last.status == 0, "\(last.stderr)")
+        let tally = DeliveryTally(expected: expected, delivered: try deliveredEvents(broker.bootstrap).events)
+        print("kafka kill -9 ×10 (\(killedWhileRunning) while shipping, \(beforeLast) delivered before the last run): \(tally)")
+        #expect(killedWhileRunning >= 5, "most kills should land while shipping")
+        #expect(beforeLast > 0, "the killed runs delivered nothing")
+        #expect(tally.lost == 0 && tally.unexpected == 0, "\(tally)")
+    }
+
+    @Test func aCorruptFrameIsReportedAndSkippedAndTheRestDelivered() throws {
+        let scratch = try ScratchDirectory()
+        let broker = try DevBroker(brokers: 1)
+        let expected = try expectedEvents(pcap: Paths.sample, loops: 3, scratch: scratch)
+        let config = try scratch.write(
+            "kafka.yml",
+            kafkaConfig(bootstrap: broker.bootstrap, dataPath: scratch.url.path + "/data", queue: diskQueue(scratch)))
+        try spoolEverything(broker: broker, config: config, loops: 3)
+
+        let spoolDir = scratch.url.appendingPathComponent("spool")
+        let segments = try FileManager.default.contentsOfDirectory(atPath: spoolDir.path).filter { $0.hasSuffix(".seg") }
+        let segment = try #require(segments.sorted().first)
+        let path = spoolDir.appendingPathComponent(segment).path
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count / 2] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+
+        let r = try run(Paths.binary, ["-c", config, "-I", try emptyPcap(in: scratch), "--strict.perms=false"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains(segment), "the log names the segment: \(r.stderr)")
+        #expect(r.stderr.contains("1 corrupt"), "\(r.stderr)")
+        let tally = DeliveryTally(expected: expected, delivered: try deliveredEvents(broker.bootstrap).events)
+        print("kafka corrupt frame: \(tally)")
+        #expect(tally.lost == 1 && tally.duplicated == 0 && tally.unexpected == 0, "\(tally)")
+    }
+
+    @Test func aFullSpoolDropsNewestAndCountsThem() throws {
+        let scratch = try ScratchDirectory()
+        let broker = try DevBroker(brokers: 1)
+        let loops = 800
+        let expected = try expectedEvents(pcap: Paths.sample, loops: loops, scratch: scratch)
+        let queue = "queue.disk: {path: \(scratch.url.path)/spool, max_size: 10MB, segment_size: 1MB, on_full: drop_newest}"
+        let config = try scratch.write(
+            "kafka.yml", kafkaConfig(bootstrap: broker.bootstrap, dataPath: scratch.url.path + "/data", queue: queue))
+        broker.down()
+        let agent = try RunningProcess(
+            Paths.binary, ["-c", config, "-I", Paths.sample, "-t", "-l", String(loops), "-e", "--strict.perms=false"])
+        #expect(agent.waitForStderr("waiting for delivery", timeout: 120), "\(agent.stderr)")
+        broker.up()
+        let deadline = Date().addingTimeInterval(120)
+        while agent.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(agent.signalAndWait(SIGTERM) == 0, "\(agent.stderr)")
+        let summary = try #require(agent.stderr.split(separator: "\n").last { $0.hasPrefix("wirebeat:") })
+        let droppedFull = try #require(Int(summary.firstMatch(of: /(\d+) dropped full/)?.1 ?? ""), "\(summary)")
+        let tally = DeliveryTally(expected: expected, delivered: try deliveredEvents(broker.bootstrap).events)
+        print("kafka full spool (drop_newest): \(droppedFull) dropped full; \(tally)")
+        #expect(droppedFull > 0, "the spool never filled: \(summary)")
+        #expect(tally.lost == droppedFull && tally.duplicated == 0 && tally.unexpected == 0, "\(tally)")
+    }
+
+    @Test func aFullSpoolBlocksTheReplayUntilTheBrokerIsBack() throws {
+        let scratch = try ScratchDirectory()
+        let broker = try DevBroker(brokers: 1)
+        let loops = 800
+        let expected = try expectedEvents(pcap: Paths.sample, loops: loops, scratch: scratch)
+        let queue = "queue.disk: {path: \(scratch.url.path)/spool, max_size: 10MB, segment_size: 1MB}"
+        let config = try scratch.write(
+            "kafka.yml", kafkaConfig(bootstrap: broker.bootstrap, dataPath: scratch.url.path + "/data", queue: queue))
+        broker.down()
+        let agent = try RunningProcess(
+            Paths.binary, ["-c", config, "-I", Paths.sample, "-t", "-l", String(loops), "-e", "--strict.perms=false"])
+        Thread.sleep(forTimeInterval: 8)
+        #expect(agent.process.isRunning && !agent.stderr.contains("waiting for delivery"), "the replay was not held back")
+        broker.up()
+        let deadline = Date().addingTimeInterval(180)
+        while agent.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(agent.signalAndWait(SIGTERM) == 0, "\(agent.stderr)")
+        let tally = DeliveryTally(expected: expected, delivered: try deliveredEvents(broker.bootstrap).events)
+        print("kafka full spool (block): \(tally)")
+        #expect(tally.lost == 0 && tally.unexpected == 0, "\(tally)")
+    }
+
+    @Test func unreachableHostsFailTestOutputClearly() throws {
+        let scratch = try ScratchDirectory()
+        let config = try scratch.write(
+            "kafka.yml", kafkaConfig(bootstrap: "127.0.0.1:1", dataPath: scratch.url.path + "/data"))
+        let r = try run(Paths.binary, ["test", "output", "-c", config, "--strict.perms=false"], timeout: 120)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("Kafka: 127.0.0.1:1..."), "\(r.stdout)")
+        #expect(r.stdout.contains("dial up... ERROR") && r.stdout.contains("refused"), "\(r.stdout)")
+    }
+
+    @Test func testOutputChecksTheClusterAndTheTopics() throws {
+        let scratch = try ScratchDirectory()
+        let broker = try DevBroker(brokers: 2)
+        let config = try scratch.write(
+            "kafka.yml", kafkaConfig(bootstrap: broker.bootstrap, dataPath: scratch.url.path + "/data"))
+        let r = try run(Paths.binary, ["test", "output", "-c", config, "--strict.perms=false"], timeout: 120)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("dial up... OK"), "\(r.stdout)")
+        #expect(r.stdout.contains("metadata... OK"), "\(r.stdout)")
+        #expect(r.stdout.contains("topic wb-flows... OK") && r.stdout.contains("topic wb-tls... OK"), "\(r.stdout)")
+    }
+
+    @Test func aBadSASLConfigurationFailsTestOutputClearly() throws {
+        let scratch = try ScratchDirectory()
+        let broker = try DevBroker(brokers: 1)
+        let config = try scratch.write(
+            "kafka.yml",
+            kafkaConfig(
+                bootstrap: broker.bootstrap, dataPath: scratch.url.path + "/data",
+                extraKafka: "  username: alice\n  password: wrong\n  sasl.mechanism: SCRAM-SHA-512\n  timeout: 5s"))
+        let r = try run(Paths.binary, ["test", "output", "-c", config, "--strict.perms=false"], timeout: 120)
+        #expect(r.status == 1, "\(r.stdout)")
+        #expect(r.stdout.contains("metadata... ERROR"), "\(r.stdout)")
+        #expect(r.stdout.lowercased().contains("sasl"), "\(r.stdout)")
+        #expect(!r.stdout.contains("wrong") && !r.stderr.contains("wrong"), "the password leaked")
+    }
+
+    @Test func aBadTopicTemplateFailsTestConfigWithItsPlace() throws {
+        let scratch = try ScratchDirectory()
+        let config = try scratch.write(
+            "kafka.yml", "output.kafka:\n  hosts: [\"127.0.0.1:9092\"]\n  topic: '%{[fields.log_topic'\n")
+        let r = try run(Paths.binary, ["test", "config", "-c", config, "--strict.perms=false"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("kafka.yml:3:"), "\(r.stderr)")
+        #expect(r.stderr.contains("output.kafka.topic"), "\(r.stderr)")
+    }
+}

@@ -1,0 +1,316 @@
+// The shipper thread: takes records from the spool, hands them to librdkafka, and turns delivery reports into
+// spool acknowledgements. A record leaves the spool only when Kafka acknowledged it or it was dropped for a
+// reason that retrying cannot cure (too large, refused by the broker) — each drop counted by reason.
+//
+// Retries: librdkafka retries each message itself (`max_retries`). When it still fails, libbeat drops the
+// event unless `max_retries` is negative — even from its disk queue. wirebeat keeps libbeat's rule for the
+// memory queue, but with the disk queue (or `max_retries: -1`) sends the record again after a backoff
+// (`backoff.init` doubling to `backoff.max`) until it is delivered: a spool that loses events on a long outage
+// would defeat its purpose (a deliberate difference, documented in the README).
+//
+// Memory stays bounded while the broker is down: at most `maxInFlight` records are out of the spool at once.
+//
+// The idempotent producer can stop for good (a fatal error, when it can no longer guarantee order without
+// duplicates); the shipper then replaces it and sends what was in flight again.
+
+import Foundation
+import KafkaOutput
+import Logging
+import Spool
+
+/// Counters of the Kafka delivery path.
+public struct DeliveryCounters: Sendable, Equatable {
+    /// Records given to librdkafka (re-sends included).
+    public var produced = 0
+    /// Records Kafka acknowledged.
+    public var acked = 0
+    /// Re-sends after a failed delivery.
+    public var retried = 0
+    /// Records still unacknowledged when a memory queue was closed (lost; a disk spool keeps them).
+    public var failed = 0
+    /// Events dropped, by reason.
+    public var dropped: [DropReason: Int] = [:]
+    /// Delivery latency (first send to acknowledgement) of acknowledged records.
+    public var latencyCount = 0
+    public var latencyTotalMs = 0.0
+    public var latencyMaxMs = 0.0
+    /// The spool's counters at the time of the snapshot.
+    public var spool = SpoolCounters()
+
+    /// Every dropped event, whatever the reason.
+    public var droppedTotal: Int { dropped.values.reduce(0, +) }
+
+    /// Mean delivery latency in milliseconds.
+    public var latencyMeanMs: Double { latencyCount > 0 ? latencyTotalMs / Double(latencyCount) : 0 }
+}
+
+/// Moves records from the spool to librdkafka and acknowledgements back.
+final class Shipper: @unchecked Sendable {
+    struct InFlight {
+        var id: UInt64
+        var payload: [UInt8]
+        var record: OutboundRecord
+        var firstSent: Double
+        var attempts: Int
+    }
+
+    let spool: any Spool
+    private var producer: KafkaProducer
+    let makeProducer: @Sendable () throws(KafkaError) -> KafkaProducer
+    let logger: Logger
+    let maxInFlight: Int
+    let retryForever: Bool
+    let backoffInit: Double
+    let backoffMax: Double
+    let metricsPeriod: Double
+
+    private let lock = NSLock()
+    private var _counters = DeliveryCounters()
+    private var stopRequested = false
+    private var stopDeadline = Double.infinity
+
+    // Shipper-thread state: slot index = the token librdkafka hands back.
+    private var slots: [InFlight?]
+    private var freeSlots: [UInt32]
+    private var retryQueue: [(slot: UInt32, due: Double)] = []
+    private var pendingAcks: [UInt64] = []
+
+    init(
+        spool: any Spool, makeProducer: @escaping @Sendable () throws(KafkaError) -> KafkaProducer,
+        producer: KafkaProducer, maxInFlight: Int, retryForever: Bool, backoffInit: Double, backoffMax: Double,
+        metricsPeriod: Double = 30, logger: Logger
+    ) {
+        self.spool = spool
+        self.makeProducer = makeProducer
+        self.producer = producer
+        self.maxInFlight = max(1, maxInFlight)
+        self.retryForever = retryForever
+        self.backoffInit = backoffInit
+        self.backoffMax = max(backoffInit, backoffMax)
+        self.metricsPeriod = metricsPeriod
+        self.logger = logger
+        slots = Array(repeating: nil, count: self.maxInFlight)
+        freeSlots = (0..<UInt32(self.maxInFlight)).reversed()
+    }
+
+    /// A snapshot of the counters.
+    var counters: DeliveryCounters {
+        lock.lock()
+        var c = _counters
+        lock.unlock()
+        c.spool = spool.counters
+        return c
+    }
+
+    /// Counts an event dropped before it reached the spool.
+    func recordDrop(_ reason: DropReason, count: Int = 1) {
+        lock.lock()
+        _counters.dropped[reason, default: 0] += count
+        lock.unlock()
+    }
+
+    /// Asks the loop to end once everything is delivered, or at `deadline` (monotonic seconds) at the latest.
+    func requestStop(deadline: Double) {
+        lock.lock()
+        stopRequested = true
+        stopDeadline = min(stopDeadline, deadline)
+        lock.unlock()
+    }
+
+    private var stopState: (requested: Bool, deadline: Double) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (stopRequested, stopDeadline)
+    }
+
+    private var inFlight: Int { maxInFlight - freeSlots.count }
+
+    static func now() -> Double { ProcessInfo.processInfo.systemUptime }
+
+    /// The loop; returns when stopped and drained, or at the stop deadline.
+    func run() {
+        var nextMetrics = Self.now() + metricsPeriod
+        var nextWaitNotice = Double.infinity
+        while true {
+            let (stopping, deadline) = stopState
+            let now = Self.now()
+            if stopping {
+                if inFlight == 0 && spool.counters.pendingEntries == 0 { break }
+                if now >= deadline { break }
+                if nextWaitNotice == .infinity { nextWaitNotice = now + 10 }
+                if now >= nextWaitNotice {
+                    let waiting = spool.counters.pendingEntries
+                    let reason = producer.lastClientError.map { " (last Kafka error: \($0))" } ?? ""
+                    logger.warning("waiting for \(waiting) events to be delivered to Kafka\(reason)")
+                    nextWaitNotice = now + 10
+                }
+            }
+            resendDue(now: now)
+            var read = 0
+            if inFlight < maxInFlight && retryQueue.count < maxInFlight {
+                let idle = inFlight == 0 && retryQueue.isEmpty
+                let entries = spool.read(max: maxInFlight - inFlight, timeout: idle ? 0.1 : 0)
+                read = entries.count
+                for entry in entries { send(entry) }
+            }
+            producer.poll(timeoutMs: read > 0 ? 0 : (inFlight > 0 ? 20 : 0)) { handle($0) }
+            flushAcks()
+            if let fatal = producer.fatalClientError { replaceProducer(after: fatal) }
+            if now >= nextMetrics {
+                logMetrics()
+                nextMetrics = now + metricsPeriod
+            }
+        }
+        flushAcks()
+        let left = inFlight + retryQueue.count
+        if left > 0 || spool.counters.pendingEntries > 0 {
+            let pending = spool.counters.pendingEntries
+            if spool is DiskSpool {
+                logger.warning("\(pending) events are not yet delivered; the disk spool keeps them for the next start")
+            } else {
+                logger.error("\(pending) events were not delivered before shutdown and are lost (memory queue)")
+                lock.lock()
+                _counters.failed += pending
+                lock.unlock()
+            }
+        }
+    }
+
+    private func send(_ entry: SpoolEntry) {
+        guard let record = OutboundRecord(parsing: entry.payload) else {
+            logger.error("spooled record \(entry.id) has an unknown format; dropping it")
+            recordDrop(.rejected)
+            pendingAcks.append(entry.id)
+            return
+        }
+        let slot = freeSlots.removeLast()
+        slots[Int(slot)] = InFlight(id: entry.id, payload: entry.payload, record: record, firstSent: Self.now(), attempts: 1)
+        produce(slot: slot)
+    }
+
+    /// Hands the record in `slot` to librdkafka, waiting while librdkafka's own queue is full.
+    private func produce(slot: UInt32) {
+        guard let f = slots[Int(slot)] else { return }
+        while true {
+            let outcome = f.payload.withUnsafeBytes { raw in
+                producer.produce(
+                    topic: f.record.topic, key: f.record.key,
+                    value: UnsafeRawBufferPointer(rebasing: raw[f.record.valueOffset...]),
+                    timestampMs: f.record.timestampMs, partitionHash: f.record.partitionHash, token: slot)
+            }
+            switch outcome {
+            case .queued:
+                lock.lock()
+                _counters.produced += 1
+                lock.unlock()
+                return
+            case .queueFull:
+                producer.poll(timeoutMs: 50) { handle($0) }
+                if Self.now() >= stopState.deadline {
+                    scheduleRetry(slot: slot)
+                    return
+                }
+            case .rejected(let error):
+                failed(slot: slot, error: error)
+                return
+            }
+        }
+    }
+
+    private func handle(_ report: DeliveryReport) {
+        let slot = report.token
+        guard Int(slot) < slots.count, let f = slots[Int(slot)] else { return }
+        guard let error = report.error else {
+            let ms = (Self.now() - f.firstSent) * 1000
+            lock.lock()
+            _counters.acked += 1
+            _counters.latencyCount += 1
+            _counters.latencyTotalMs += ms
+            _counters.latencyMaxMs = max(_counters.latencyMaxMs, ms)
+            lock.unlock()
+            release(slot: slot, id: f.id)
+            return
+        }
+        failed(slot: slot, error: error)
+    }
+
+    private func failed(slot: UInt32, error: KafkaDeliveryError) {
+        guard let f = slots[Int(slot)] else { return }
+        switch error.disposition {
+        case .drop:
+            let reason: DropReason = error.name.contains("SIZE_TOO_LARGE") ? .tooLarge : .rejected
+            logger.error("Kafka (topic=\(f.record.topic)): dropping message: \(error)")
+            recordDrop(reason)
+            release(slot: slot, id: f.id)
+        case .retry:
+            if retryForever {
+                scheduleRetry(slot: slot)
+            } else {
+                logger.error("Kafka (topic=\(f.record.topic)): delivery failed after retries: \(error); dropping it")
+                recordDrop(.retriesExhausted)
+                release(slot: slot, id: f.id)
+            }
+        }
+    }
+
+    private func scheduleRetry(slot: UInt32) {
+        guard var f = slots[Int(slot)] else { return }
+        let delay = min(backoffInit * pow(2, Double(min(f.attempts - 1, 30))), backoffMax)
+        f.attempts += 1
+        slots[Int(slot)] = f
+        retryQueue.append((slot, Self.now() + delay))
+    }
+
+    private func resendDue(now: Double) {
+        guard !retryQueue.isEmpty else { return }
+        var due: [UInt32] = []
+        retryQueue.removeAll { item in
+            if item.due <= now {
+                due.append(item.slot)
+                return true
+            }
+            return false
+        }
+        if !due.isEmpty {
+            lock.lock()
+            _counters.retried += due.count
+            lock.unlock()
+        }
+        for slot in due { produce(slot: slot) }
+    }
+
+    /// Replaces a producer that stopped for good; what it held is sent again by the new one.
+    private func replaceProducer(after fatal: String) {
+        logger.error("the Kafka producer stopped (\(fatal)); starting a new one and re-sending what was in flight")
+        let waiting = Set(retryQueue.map(\.slot))
+        for slot in 0..<UInt32(slots.count) where slots[Int(slot)] != nil && !waiting.contains(slot) {
+            retryQueue.append((slot, Self.now()))
+        }
+        do {
+            producer = try makeProducer()
+        } catch {
+            logger.error("cannot start a new Kafka producer: \(error); retrying in \(backoffMax) s")
+            Thread.sleep(forTimeInterval: backoffMax)
+        }
+    }
+
+    private func release(slot: UInt32, id: UInt64) {
+        slots[Int(slot)] = nil
+        freeSlots.append(slot)
+        pendingAcks.append(id)
+    }
+
+    private func flushAcks() {
+        guard !pendingAcks.isEmpty else { return }
+        spool.acknowledge(pendingAcks)
+        pendingAcks.removeAll(keepingCapacity: true)
+    }
+
+    private func logMetrics() {
+        let c = counters
+        var line = "kafka: \(c.acked) acked, \(c.produced) produced, \(c.retried) retried, \(c.droppedTotal) dropped"
+        line += String(format: ", latency mean %.1f ms max %.1f ms", c.latencyMeanMs, c.latencyMaxMs)
+        line += "; spool: \(c.spool.pendingEntries) pending, \(c.spool.bytesOnDisk) bytes in \(c.spool.segments) segments"
+        logger.info("\(line)")
+    }
+}
