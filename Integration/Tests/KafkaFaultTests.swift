@@ -42,8 +42,9 @@ import TestSupport
         var killedWhileRunning = 0
         for _ in 0..<10 {
             let agent = try RunningProcess(Paths.binary, ["-c", config, "-I", empty, "-e", "--strict.perms=false"])
-            _ = agent.waitForStderr("replaying", timeout: 30)
-            Thread.sleep(forTimeInterval: Double.random(in: 0.05...0.6, using: &generator))
+            // The agent starts shipping recovered records at once; the line comes when its input has ended.
+            _ = agent.waitForStderr("waiting for delivery", timeout: 30)
+            Thread.sleep(forTimeInterval: Double.random(in: 0.1...1.0, using: &generator))
             if agent.process.isRunning { killedWhileRunning += 1 }
             agent.signalAndWait(SIGKILL)
         }
