@@ -3,8 +3,8 @@
 // after a broker outage. The console output of the same capture is the expected set.
 
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.serialized) struct KafkaDeliveryTests {
     func object(_ json: String) -> [String: Any] {
@@ -27,8 +27,10 @@ import TestSupport
         print("kafka delivery: \(tally)")
         #expect(tally.lost == 0 && tally.duplicated == 0 && tally.unexpected == 0, "\(tally)")
 
-        let partitions = ["wb-flows": try partitionCount(broker.bootstrap, topic: "wb-flows"),
-                          "wb-tls": try partitionCount(broker.bootstrap, topic: "wb-tls")]
+        let partitions = [
+            "wb-flows": try partitionCount(broker.bootstrap, topic: "wb-flows"),
+            "wb-tls": try partitionCount(broker.bootstrap, topic: "wb-tls"),
+        ]
         #expect(messages.contains { $0.topic == "wb-tls" } && messages.contains { $0.topic == "wb-flows" })
         for m in messages {
             let event = object(m.payload)
@@ -48,8 +50,9 @@ import TestSupport
         let queue = "queue.disk: {path: \(scratch.url.path)/spool, max_size: 100MB, segment_size: 1MB}"
         let config = try scratch.write(
             "kafka.yml",
-            kafkaConfig(bootstrap: broker.bootstrap, dataPath: scratch.url.path + "/data", queue: queue,
-                        extraKafka: "  backoff: {init: 200ms, max: 1s}"))
+            kafkaConfig(
+                bootstrap: broker.bootstrap, dataPath: scratch.url.path + "/data", queue: queue,
+                extraKafka: "  backoff: {init: 200ms, max: 1s}"))
         broker.down()
         let agent = try RunningProcess(
             Paths.binary, ["-c", config, "-I", Paths.sample, "-t", "-l", "5", "-e", "--strict.perms=false"])

@@ -3,8 +3,8 @@
 // that cannot work. Each test prints what was lost and duplicated.
 
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.serialized) struct KafkaFaultTests {
     /// Spools the capture `loops` times with the brokers down, then kills the agent: afterwards the spool holds
@@ -52,7 +52,9 @@ import TestSupport
         let last = try run(Paths.binary, ["-c", config, "-I", empty, "--strict.perms=false"])
         #expect(last.status == 0, "\(last.stderr)")
         let tally = DeliveryTally(expected: expected, delivered: try deliveredEvents(broker.bootstrap).events)
-        print("kafka kill -9 ×10 (\(killedWhileRunning) while shipping, \(beforeLast) delivered before the last run): \(tally)")
+        print(
+            "kafka kill -9 ×10 (\(killedWhileRunning) while shipping, \(beforeLast) delivered before the last run): \(tally)"
+        )
         #expect(killedWhileRunning >= 5, "most kills should land while shipping")
         #expect(beforeLast > 0, "the killed runs delivered nothing")
         #expect(tally.lost == 0 && tally.unexpected == 0, "\(tally)")
@@ -68,7 +70,9 @@ import TestSupport
         try spoolEverything(broker: broker, config: config, loops: 3)
 
         let spoolDir = scratch.url.appendingPathComponent("spool")
-        let segments = try FileManager.default.contentsOfDirectory(atPath: spoolDir.path).filter { $0.hasSuffix(".seg") }
+        let segments = try FileManager.default.contentsOfDirectory(atPath: spoolDir.path).filter {
+            $0.hasSuffix(".seg")
+        }
         let segment = try #require(segments.sorted().first)
         let path = spoolDir.appendingPathComponent(segment).path
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
@@ -89,7 +93,8 @@ import TestSupport
         let broker = try DevBroker(brokers: 1)
         let loops = 800
         let expected = try expectedEvents(pcap: Paths.sample, loops: loops, scratch: scratch)
-        let queue = "queue.disk: {path: \(scratch.url.path)/spool, max_size: 10MB, segment_size: 1MB, on_full: drop_newest}"
+        let queue =
+            "queue.disk: {path: \(scratch.url.path)/spool, max_size: 10MB, segment_size: 1MB, on_full: drop_newest}"
         let config = try scratch.write(
             "kafka.yml", kafkaConfig(bootstrap: broker.bootstrap, dataPath: scratch.url.path + "/data", queue: queue))
         broker.down()
@@ -120,7 +125,8 @@ import TestSupport
         let agent = try RunningProcess(
             Paths.binary, ["-c", config, "-I", Paths.sample, "-t", "-l", String(loops), "-e", "--strict.perms=false"])
         Thread.sleep(forTimeInterval: 8)
-        #expect(agent.process.isRunning && !agent.stderr.contains("waiting for delivery"), "the replay was not held back")
+        #expect(
+            agent.process.isRunning && !agent.stderr.contains("waiting for delivery"), "the replay was not held back")
         broker.up()
         let deadline = Date().addingTimeInterval(180)
         while agent.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }

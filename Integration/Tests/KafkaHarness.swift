@@ -4,8 +4,8 @@
 // between the console run that gives the expected events and the Kafka run.
 
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A running `wirebeat devbroker`.
 final class DevBroker {

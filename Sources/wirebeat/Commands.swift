@@ -37,13 +37,18 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customShort("c"), help: "Configuration file (repeatable; later files override earlier ones).")
     var config: [String] = []
 
-    @Option(name: .customShort("E"), help: ArgumentHelp("Override a setting: -E key=value (repeatable).", valueName: "key=value"))
+    @Option(
+        name: .customShort("E"),
+        help: ArgumentHelp("Override a setting: -E key=value (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
 
     @Flag(name: .customShort("e"), help: "Log to standard error (sets logging.to_stderr).")
     var logToStderr = false
 
-    @Option(name: .customShort("d"), help: ArgumentHelp("Enable debug output for these selectors (comma-separated, * for all).", valueName: "selectors"))
+    @Option(
+        name: .customShort("d"),
+        help: ArgumentHelp(
+            "Enable debug output for these selectors (comma-separated, * for all).", valueName: "selectors"))
     var debugSelectors: String?
 
     @Flag(name: .customShort("v"), help: "Log at info level (as Beats' -v).")
@@ -103,11 +108,15 @@ struct GlobalOptions: ParsableArguments {
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Capture and publish (the default command).",
-        discussion: "Without -I, captures live on packetbeat.interfaces. With -I, replays the file at its recorded pace (add -t for full speed), then flushes every flow, prints a summary to standard error and exits 0.")
+        discussion:
+            "Without -I, captures live on packetbeat.interfaces. With -I, replays the file at its recorded pace (add -t for full speed), then flushes every flow, prints a summary to standard error and exits 0."
+    )
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .customShort("I"), help: ArgumentHelp("Read packets from a pcap or pcapng file instead of a device.", valueName: "file"))
+    @Option(
+        name: .customShort("I"),
+        help: ArgumentHelp("Read packets from a pcap or pcapng file instead of a device.", valueName: "file"))
     var file: String?
 
     @Flag(name: .customShort("t"), help: "Replay the file as fast as possible (no sleeping between packets).")
@@ -147,7 +156,8 @@ struct Run: ParsableCommand {
             throw ExitCode(1)
         }
         FileHandle.standardError.write(Data((summary.line + "\n").utf8))
-        if summary.publish.failed > 0 && !StopSignal.requested { throw ExitCode(1) }
+        let failed = summary.publish.failed + (summary.delivery?.failed ?? 0)
+        if failed > 0 && !StopSignal.requested { throw ExitCode(1) }
     }
 }
 
@@ -165,8 +175,12 @@ struct TestConfig: ParsableCommand {
     func run() throws {
         let loaded = try global.load()
         do {
-            _ = try PlanBuilder.plan(settings: loaded.settings, file: nil, topspeed: nil, loop: nil, resolveDevices: false)
-            _ = try PlanBuilder.validateOutput(settings: loaded.settings)
+            _ = try PlanBuilder.plan(
+                settings: loaded.settings, file: nil, topspeed: nil, loop: nil, resolveDevices: false)
+            for notice in try PlanBuilder.validateOutput(settings: loaded.settings) {
+                FileHandle.standardError.write(
+                    Data("wirebeat: warning: output.\(loaded.settings.output.typeName): \(notice)\n".utf8))
+            }
         } catch {
             FileHandle.standardError.write(Data("Exiting: \(error.message)\n".utf8))
             throw ExitCode(1)
@@ -228,6 +242,7 @@ extension WirebeatVersion {
         #else
             let arch = "unknown"
         #endif
-        return "wirebeat version \(wirebeat) (\(arch)), packetbeat \(beatCompatibility) compatible, \(PcapHandle.libraryVersion)"
+        return
+            "wirebeat version \(wirebeat) (\(arch)), packetbeat \(beatCompatibility) compatible, \(PcapHandle.libraryVersion)"
     }
 }

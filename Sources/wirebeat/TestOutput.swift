@@ -59,7 +59,8 @@ struct TestOutput: ParsableCommand {
                 settings: KafkaProducerSettings(
                     properties: properties.properties, partitioner: kafka.partitioner, headers: kafka.headers),
                 logger: quiet)
-            metadata = try producer.metadata(topics: literal, timeoutMs: Int32(clamping: kafka.timeout.nanoseconds / 1_000_000))
+            metadata = try producer.metadata(
+                topics: literal, timeoutMs: Int32(clamping: kafka.timeout.nanoseconds / 1_000_000))
         } catch {
             print("  metadata... \(mark(false)) \(error.message)")
             return false

@@ -11,11 +11,17 @@ import Testing
 
 @Suite struct KafkaRouterTests {
     func router(_ yaml: String) throws -> KafkaRouter {
-        let settings = try ConfigLoader.load(yaml: "output.kafka:\n  hosts: [\"k:9092\"]\n" + yaml, name: "t.yml").settings
-        guard case .kafka(let kafka) = settings.output else { throw ConfigError(at: nil, keyPath: "output", message: "no kafka") }
+        let settings = try ConfigLoader.load(yaml: "output.kafka:\n  hosts: [\"k:9092\"]\n" + yaml, name: "t.yml")
+            .settings
+        guard case .kafka(let kafka) = settings.output else {
+            throw ConfigError(at: nil, keyPath: "output", message: "no kafka")
+        }
         return try KafkaRouter(
-            settings: kafka, codec: .json(JSONEventEncoder(identity: BeatIdentity(version: "8.17.0"), pretty: false,
-                                                           escapeHTML: false, fractionDigits: 3)))
+            settings: kafka,
+            codec: .json(
+                JSONEventEncoder(
+                    identity: BeatIdentity(version: "8.17.0"), pretty: false,
+                    escapeHTML: false, fractionDigits: 3)))
     }
 
     func event(_ fields: Fields) -> Event {
@@ -39,7 +45,9 @@ import Testing
               topic: other
             """)
         #expect(route(r, event(["type": .string("tls")])).0 == .record(topic: "tls-events"))
-        #expect(route(r, event(["type": .string("flow"), "fields": .object(["log_topic": .string("custom")])])).0 == .record(topic: "custom"))
+        #expect(
+            route(r, event(["type": .string("flow"), "fields": .object(["log_topic": .string("custom")])])).0
+                == .record(topic: "custom"))
         #expect(route(r, event(["type": .string("flow")])).0 == .record(topic: "other"))
     }
 
@@ -89,7 +97,10 @@ import Testing
 
     @Test func tooLargeMessagesAreDroppedWithTheirSize() throws {
         let r = try router("  topic: t\n  max_message_bytes: 100\n")
-        guard case .dropped(.tooLarge, let detail) = route(r, event(["message": .string(String(repeating: "x", count: 200))])).0
+        guard
+            case .dropped(.tooLarge, let detail) = route(
+                r, event(["message": .string(String(repeating: "x", count: 200))])
+            ).0
         else {
             Issue.record("not dropped")
             return

@@ -72,7 +72,8 @@ extension PlanBuilder {
             throw PlanError(message: "output.kafka: \(error.message)")
         }
         return KafkaSpoolOutput(
-            router: router, spool: spool, makeProducer: makeProducer, producer: producer, maxInFlight: maxInFlight, retryForever: retryForever,
+            router: router, spool: spool, makeProducer: makeProducer, producer: producer, maxInFlight: maxInFlight,
+            retryForever: retryForever,
             backoff: (seconds(kafka.backoffInit), seconds(kafka.backoffMax)),
             shutdownTimeout: seconds(settings.shutdownTimeout), logger: logger)
     }

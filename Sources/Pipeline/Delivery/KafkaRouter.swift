@@ -94,7 +94,8 @@ public struct KafkaRouter: Sendable {
         if !hashFields.isEmpty {
             hash = Self.hash(fields: hashFields, of: event)
             if hash == nil && !randomWhenHashFails {
-                return .dropped(.noPartition, detail: "cannot hash \(hashFields.joined(separator: ", ")) for the partition")
+                return .dropped(
+                    .noPartition, detail: "cannot hash \(hashFields.joined(separator: ", ")) for the partition")
             }
         }
         let start = out.count

@@ -31,7 +31,8 @@ public final class KafkaSpoolOutput: Output, @unchecked Sendable {
         self.logger = logger
         self.shutdownTimeout = shutdownTimeout
         shipper = Shipper(
-            spool: spool, makeProducer: makeProducer, producer: producer, maxInFlight: maxInFlight, retryForever: retryForever,
+            spool: spool, makeProducer: makeProducer, producer: producer, maxInFlight: maxInFlight,
+            retryForever: retryForever,
             backoffInit: backoff.initial, backoffMax: backoff.max, logger: logger)
         let shipper = self.shipper
         let finished = self.finished

@@ -184,7 +184,8 @@ final class Shipper: @unchecked Sendable {
             return
         }
         let slot = freeSlots.removeLast()
-        slots[Int(slot)] = InFlight(id: entry.id, payload: entry.payload, record: record, firstSent: Self.now(), attempts: 1)
+        slots[Int(slot)] = InFlight(
+            id: entry.id, payload: entry.payload, record: record, firstSent: Self.now(), attempts: 1)
         produce(slot: slot)
     }
 
@@ -310,7 +311,8 @@ final class Shipper: @unchecked Sendable {
         let c = counters
         var line = "kafka: \(c.acked) acked, \(c.produced) produced, \(c.retried) retried, \(c.droppedTotal) dropped"
         line += String(format: ", latency mean %.1f ms max %.1f ms", c.latencyMeanMs, c.latencyMaxMs)
-        line += "; spool: \(c.spool.pendingEntries) pending, \(c.spool.bytesOnDisk) bytes in \(c.spool.segments) segments"
+        line +=
+            "; spool: \(c.spool.pendingEntries) pending, \(c.spool.bytesOnDisk) bytes in \(c.spool.segments) segments"
         logger.info("\(line)")
     }
 }
