@@ -80,7 +80,10 @@ extension DiskSpool {
             }
             let fd = FileIO.openFile(segment.path, O_RDONLY)
             guard fd >= 0 else {
-                logger.error("cannot open the spool segment \(segment.path): \(errnoText(-fd)); skipping it")
+                // A segment deleted meanwhile held only done ids.
+                if -fd != ENOENT {
+                    logger.error("cannot open the spool segment \(segment.path): \(errnoText(-fd)); skipping it")
+                }
                 lastFinishedFirstID = segment.firstID
                 return true
             }

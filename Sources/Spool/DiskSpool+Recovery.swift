@@ -22,6 +22,12 @@ extension DiskSpool {
             logger.warning("spool state: \(problem); every event left in \(directory) will be sent again")
         }
         let names = try FileIO.list(directory).get()
+        let beats = names.filter { $0 == "state.dat" || ($0.hasSuffix(".seg") && UInt64($0.dropLast(4)) != nil) }
+        if !beats.isEmpty {
+            logger.warning(
+                "\(directory) holds files of a libbeat disk queue (\(beats.sorted().joined(separator: ", "))); they are neither read nor deleted"
+            )
+        }
         let found = names.compactMap { name in SegmentFormat.firstID(inSegmentName: name).map { ($0, name) } }
             .sorted { $0.0 < $1.0 }
         // Without a state file the cursor is unknown: it starts at the first id found (everything is re-sent).

@@ -184,7 +184,8 @@ public final class DiskSpool: Spool, @unchecked Sendable {
 
     /// Entries not yet done (under `lock`).
     var pendingLocked: Int {
-        Int(nextID - tracker.cursor - tracker.doneAboveCursor)
+        let span = nextID > tracker.cursor ? nextID - tracker.cursor : 0
+        return Int(span - min(span, tracker.doneAboveCursor))
     }
 
     public func waitUntilEmpty(timeout: Double) -> Bool {

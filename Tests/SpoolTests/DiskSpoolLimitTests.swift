@@ -65,6 +65,15 @@ import Testing
         spool.close()
     }
 
+    @Test func aPayloadLargerThanTheReadBufferComesBackWhole() throws {
+        let scratch = ScratchDirectory()
+        let spool = try DiskSpool(options: options(scratch.spoolPath, segmentSize: 8 << 20), logger: LogRecorder().logger)
+        let big = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        #expect(spool.append([[1], big, [2]]) == 3)
+        #expect(readEntries(spool, count: 3).map(\.payload) == [[1], big, [2]])
+        spool.close()
+    }
+
     @Test func aPayloadLargerThanMaxSizeIsRejected() throws {
         let scratch = ScratchDirectory()
         let spool = try DiskSpool(

@@ -184,6 +184,7 @@ import Testing
         spool.close()
         #expect(scratch.files() == ["1.seg", "2.seg", "state.dat", "wb-spool.state"])
         #expect(log.messages(.error).isEmpty)
+        #expect(log.contains(.warning, scratch.spoolPath, "libbeat disk queue", "1.seg, 2.seg, state.dat"))
     }
 
     @Test func closeWakesABlockedAppender() throws {
