@@ -175,11 +175,7 @@ extension DiskSpool {
         }
         stats.acknowledged += newly
         state.encode(cursor: tracker.cursor, ranges: tracker.ranges)
-        let collectable = segments.indices.contains { index in
-            let upper = index + 1 < segments.count ? segments[index + 1].firstID : nextID
-            return segments[index].firstID != activeFirstID
-                && tracker.covers(segments[index].firstID..<Swift.max(upper, segments[index].firstID))
-        }
+        let collectable = !collectableSegments().isEmpty
         if tracker.cursor >= nextID { drained.broadcast() }
         // An appender blocked on a full spool may be waiting for its own segment to be fully acknowledged.
         writable.signal()

@@ -260,22 +260,14 @@ public final class DiskSpool: Spool, @unchecked Sendable {
     /// `lock`). The state saying so is synced first, so a restart never mistakes the missing ids for losses.
     func collectGarbage() {
         lock.lock()
-        var victims: [SegmentInfo] = []
-        var kept: [SegmentInfo] = []
-        for index in segments.indices {
-            let segment = segments[index]
-            let upper = max(segment.firstID, index + 1 < segments.count ? segments[index + 1].firstID : nextID)
-            if segment.firstID != activeFirstID && tracker.covers(segment.firstID..<upper) {
-                victims.append(segment)
-            } else {
-                kept.append(segment)
-            }
-        }
-        guard !victims.isEmpty else {
+        let indices = collectableSegments()
+        guard !indices.isEmpty else {
             lock.unlock()
             return
         }
-        segments = kept
+        let victims = indices.map { segments[$0] }
+        let doomed = Set(indices)
+        segments = segments.indices.filter { !doomed.contains($0) }.map { segments[$0] }
         state.encode(cursor: tracker.cursor, ranges: tracker.ranges)
         lock.unlock()
 
@@ -297,6 +289,26 @@ public final class DiskSpool: Spool, @unchecked Sendable {
             writable.broadcast()
             readable.broadcast()
         }
+    }
+
+    /// Indices of the segments `collectGarbage` may delete (under `lock`). A segment is fully done only if its
+    /// first id is below the highest done id, or if it holds no id at all (only the last one can: left empty
+    /// by a crash), so the walk stops early whatever the backlog.
+    func collectableSegments() -> [Int] {
+        func collectable(_ index: Int) -> Bool {
+            let segment = segments[index]
+            let upper = max(segment.firstID, index + 1 < segments.count ? segments[index + 1].firstID : nextID)
+            return segment.firstID != activeFirstID && tracker.covers(segment.firstID..<upper)
+        }
+        let end = tracker.end
+        var found: [Int] = []
+        var index = 0
+        while index < segments.count && segments[index].firstID < end {
+            if collectable(index) { found.append(index) }
+            index += 1
+        }
+        if index < segments.count && collectable(segments.count - 1) { found.append(segments.count - 1) }
+        return found
     }
 
     /// Marks `range` lost (under `lock`); returns the log line to emit when that lost anything new.

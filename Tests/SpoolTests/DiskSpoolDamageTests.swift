@@ -151,6 +151,21 @@ import Testing
         spool.close()
     }
 
+    @Test func aSegmentWithOnlyItsHeaderIsRemovedAndItsNameReused() throws {
+        let scratch = ScratchDirectory()
+        _ = try closedSpool(scratch)
+        let headerOnly = scratch.spoolPath + "/wb-00000000000000000061.seg"
+        #expect(FileManager.default.createFile(atPath: headerOnly, contents: Data(SegmentFormat.header(firstID: 61))))
+        let log = LogRecorder()
+        let (spool, ids, atStart) = try reopen(scratch.spoolPath, log)
+        #expect(ids == Array(1...60))
+        #expect(atStart.segments == 4 && atStart.corruptFrames == 0)
+        #expect(log.messages(.error).isEmpty && log.messages(.warning).isEmpty)
+        #expect(spool.append(payloads(1, first: 60)) == 1)
+        #expect(spool.read(max: 10, timeout: 5).map(\.id) == [61])
+        spool.close()
+    }
+
     @Test func damageMetWhileRunningIsCountedWhenRead() throws {
         let scratch = ScratchDirectory()
         let log = LogRecorder()
