@@ -28,6 +28,7 @@ extension DiskSpool {
         case refused
     }
 
+    /// Writes the batch (one pwrite and one fdatasync per segment touched) before returning; see `Spool`.
     public func append(_ payloads: [[UInt8]]) -> Int {
         appendLock.lock()
         defer { appendLock.unlock() }
@@ -68,7 +69,10 @@ extension DiskSpool {
                 SegmentFormat.appendFrame(payloads[position], id: firstID + UInt64(position - index), to: &frameBuffer)
             }
             if fresh && writer != nil { finishSegment() }
-            guard writeWithRetry(count: end - index) else {
+            let written = writeWithRetry(count: end - index)
+            // The buffer is kept for the next batch, unless an unusually large one inflated it.
+            if frameBuffer.capacity > 16 << 20 { frameBuffer = [] }
+            guard written else {
                 lock.withLock { stats.droppedFull += payloads.count - index }
                 return accepted
             }

@@ -31,6 +31,8 @@ extension DiskSpool {
         var near: DamageSite
     }
 
+    /// Up to `min(max, readAhead)` entries, oldest first; see `Spool`. After `close`, nothing: what is left
+    /// stays on disk for the next run.
     public func read(max: Int, timeout: Double) -> [SpoolEntry] {
         guard max > 0 else { return [] }
         readLock.lock()
@@ -156,6 +158,8 @@ extension DiskSpool {
         stateLock.withLock { collectGarbage() }
     }
 
+    /// Records the acknowledgements in the state file and deletes segments left with nothing to send; see
+    /// `Spool`. Ignored after `close`.
     public func acknowledge(_ ids: [UInt64]) {
         guard !ids.isEmpty else { return }
         stateLock.lock()

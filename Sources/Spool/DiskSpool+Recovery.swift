@@ -30,6 +30,11 @@ extension DiskSpool {
         }
         let found = names.compactMap { name in SegmentFormat.firstID(inSegmentName: name).map { ($0, name) } }
             .sorted { $0.0 < $1.0 }
+        if snapshot == nil && problem == nil && !found.isEmpty {
+            logger.warning(
+                "spool state file missing in \(directory); every event left in its \(found.count) segments will be sent again"
+            )
+        }
         // Without a state file the cursor is unknown: it starts at the first id found (everything is re-sent).
         var haveCursor = snapshot != nil
         tracker = snapshot.map { AckTracker(cursor: $0.cursor, ranges: $0.ranges) } ?? AckTracker(cursor: 1)

@@ -172,6 +172,7 @@ public final class DiskSpool: Spool, @unchecked Sendable {
         close()
     }
 
+    /// What the spool did and holds.
     public var counters: SpoolCounters {
         lock.withLock {
             var counters = stats
@@ -188,6 +189,7 @@ public final class DiskSpool: Spool, @unchecked Sendable {
         return Int(span - min(span, tracker.doneAboveCursor))
     }
 
+    /// Waits up to `timeout` seconds until every entry is acknowledged (or lost to damage); true if so.
     public func waitUntilEmpty(timeout: Double) -> Bool {
         let deadline = MonotonicClock.deadline(after: timeout)
         lock.lock()
@@ -198,6 +200,8 @@ public final class DiskSpool: Spool, @unchecked Sendable {
         return true
     }
 
+    /// Stops: wakes blocked appenders and readers, seals the segment being written, deletes what is fully
+    /// acknowledged, syncs the state file and releases the directory lock. Idempotent.
     public func close() {
         lock.lock()
         if closed {

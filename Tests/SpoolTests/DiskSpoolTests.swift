@@ -117,6 +117,26 @@ import Testing
         spool.close()
     }
 
+    @Test func withoutItsStateFileTheSpoolResendsEverythingItHolds() throws {
+        let scratch = ScratchDirectory()
+        var spool = try DiskSpool(options: options(scratch.spoolPath), logger: LogRecorder().logger)
+        #expect(spool.append(payloads(8)) == 8)
+        let entries = readEntries(spool, count: 8)
+        spool.acknowledge([entries[0].id, entries[5].id])
+        spool.close()
+        try FileManager.default.removeItem(atPath: scratch.spoolPath + "/wb-spool.state")
+
+        let log = LogRecorder()
+        spool = try DiskSpool(options: options(scratch.spoolPath), logger: log.logger)
+        #expect(log.contains(.warning, "state file missing", scratch.spoolPath))
+        // Acknowledged ones too: without the state nothing tells them apart.
+        let again = readAll(spool)
+        #expect(again.map(\.id) == entries.map(\.id))
+        #expect(again == entries)
+        #expect(spool.counters.corruptFrames == 0)
+        spool.close()
+    }
+
     @Test func segmentsRollOverAndAreDeletedOnceAcknowledged() throws {
         let scratch = ScratchDirectory()
         let spool = try DiskSpool(options: options(scratch.spoolPath, segmentSize: 4096), logger: LogRecorder().logger)
