@@ -118,7 +118,8 @@ extension DiskSpool {
             lock.withLock { stats.writeErrors += 1 }
             if options.policy == .dropNewest {
                 logger.error(
-                    "writing to segment \(path) failed: \(errnoText(code)); dropping \(count) events (on_full: drop_newest)")
+                    "writing to segment \(path) failed: \(errnoText(code)); dropping \(count) events (drop_newest)"
+                )
                 return false
             }
             logger.error("writing to segment \(path) failed: \(errnoText(code)); retrying in \(Self.seconds(delay))")

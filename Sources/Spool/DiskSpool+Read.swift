@@ -121,7 +121,7 @@ extension DiskSpool {
                 damage = DamageSite(path: scanner.path, offset: offset, what: "damaged bytes at the end")
             case .readError(let offset, let code):
                 logger.error(
-                    "reading spool segment \(scanner.path) failed at offset \(offset): \(errnoText(code)); skipping the rest of it"
+                    "reading \(scanner.path) at offset \(offset) failed: \(errnoText(code)); skipping the rest of it"
                 )
                 damage = DamageSite(path: scanner.path, offset: offset, what: "a read error", reported: true)
             case .end:

@@ -239,9 +239,8 @@ public final class DiskSpool: Spool, @unchecked Sendable {
         if result == 0 && (sync || MonotonicClock.now() - state.lastSync >= 1) { result = state.sync() }
         if result != 0 {
             if !stateFailing {
-                logger.error(
-                    "writing the spool state file \(state.path) failed: \(errnoText(result)); acknowledged events may be sent again after a restart"
-                )
+                let consequence = "acknowledged events may be sent again after a restart"
+                logger.error("writing the spool state file \(state.path) failed: \(errnoText(result)); \(consequence)")
             }
             stateFailing = true
             return false
@@ -322,8 +321,8 @@ public final class DiskSpool: Spool, @unchecked Sendable {
         stats.corruptFrames += Int(newly)
         let ids = range.count == 1 ? "id \(range.lowerBound)" : "ids \(range.lowerBound)-\(range.upperBound - 1)"
         if let site {
-            return "\(newly) spooled events lost to \(site.what) in \(site.path) at offset \(site.offset) (\(ids)); skipped"
+            return "\(newly) spooled events lost to \(site.what) in \(site.path) at offset \(site.offset) (\(ids))"
         }
-        return "\(newly) spooled events missing near \(fallback.path) offset \(fallback.offset) (\(ids)); skipped"
+        return "\(newly) spooled events missing near \(fallback.path) offset \(fallback.offset) (\(ids))"
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import Logging
-@testable import Spool
 import Testing
+
+@testable import Spool
 
 /// Damage to segment files: each case loses exactly the entries it must, counts and logs them with file and
 /// offset, and delivers everything else.

@@ -1,7 +1,8 @@
 import Foundation
 import Logging
-@testable import Spool
 import Testing
+
+@testable import Spool
 
 @Suite struct DiskSpoolTests {
     @Test func entriesComeBackInOrderWithIncreasingIds() throws {
@@ -195,7 +196,8 @@ import Testing
         let scratch = ScratchDirectory()
         try FileManager.default.createDirectory(atPath: scratch.spoolPath, withIntermediateDirectories: true)
         for name in ["state.dat", "1.seg", "2.seg"] {
-            _ = FileManager.default.createFile(atPath: scratch.spoolPath + "/" + name, contents: Data(repeating: 7, count: 64))
+            _ = FileManager.default.createFile(
+                atPath: scratch.spoolPath + "/" + name, contents: Data(repeating: 7, count: 64))
         }
         let log = LogRecorder()
         let spool = try DiskSpool(options: options(scratch.spoolPath), logger: log.logger)
@@ -233,7 +235,8 @@ import Testing
     @Test func concurrentAppendReadAndAcknowledgeLoseAndDuplicateNothing() throws {
         let scratch = ScratchDirectory()
         let spool = try DiskSpool(
-            options: options(scratch.spoolPath, maxSize: 64 * 1024, segmentSize: 16 * 1024), logger: LogRecorder().logger)
+            options: options(scratch.spoolPath, maxSize: 64 * 1024, segmentSize: 16 * 1024),
+            logger: LogRecorder().logger)
         let total = 5000
         let publisher = Background {
             var accepted = 0

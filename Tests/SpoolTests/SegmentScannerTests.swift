@@ -1,6 +1,7 @@
 import Foundation
-@testable import Spool
 import Testing
+
+@testable import Spool
 
 #if canImport(Glibc)
     import Glibc
@@ -20,7 +21,8 @@ import Testing
         return bytes
     }
 
-    private func scan(_ bytes: [UInt8], chunkSize: Int) throws -> (ids: [UInt64], payloads: [[UInt8]], steps: [String]) {
+    private func scan(_ bytes: [UInt8], chunkSize: Int) throws -> (ids: [UInt64], payloads: [[UInt8]], steps: [String])
+    {
         let scratch = ScratchDirectory()
         try FileManager.default.createDirectory(atPath: scratch.path, withIntermediateDirectories: true)
         let path = scratch.path + "/segment"

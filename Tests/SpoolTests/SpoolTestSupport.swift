@@ -4,8 +4,9 @@
 
 import Foundation
 import Logging
-@testable import Spool
 import Testing
+
+@testable import Spool
 
 /// Log lines recorded by `RecordingLogHandler`.
 final class LogRecorder: @unchecked Sendable {
