@@ -42,8 +42,11 @@ struct AckTracker {
     /// How many ids in `range` are done.
     func doneCount(in range: Range<UInt64>) -> UInt64 {
         guard !range.isEmpty else { return 0 }
-        var count = range.upperBound <= cursor ? UInt64(range.count) : cursor > range.lowerBound
-            ? cursor - range.lowerBound : 0
+        var count =
+            range.upperBound <= cursor
+            ? UInt64(range.count)
+            : cursor > range.lowerBound
+                ? cursor - range.lowerBound : 0
         var index = firstRange(endingAtOrAfter: range.lowerBound + 1)
         while index < storage.count && storage[index].lowerBound < range.upperBound {
             let overlap = storage[index].clamped(to: range)

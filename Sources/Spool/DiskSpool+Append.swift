@@ -28,6 +28,7 @@ extension DiskSpool {
         case refused
     }
 
+    /// Writes the batch (one pwrite and one fdatasync per segment touched) before returning; see `Spool`.
     public func append(_ payloads: [[UInt8]]) -> Int {
         appendLock.lock()
         defer { appendLock.unlock() }
@@ -68,7 +69,10 @@ extension DiskSpool {
                 SegmentFormat.appendFrame(payloads[position], id: firstID + UInt64(position - index), to: &frameBuffer)
             }
             if fresh && writer != nil { finishSegment() }
-            guard writeWithRetry(count: end - index) else {
+            let written = writeWithRetry(count: end - index)
+            // The buffer is kept for the next batch, unless an unusually large one inflated it.
+            if frameBuffer.capacity > 16 << 20 { frameBuffer = [] }
+            guard written else {
                 lock.withLock { stats.droppedFull += payloads.count - index }
                 return accepted
             }
@@ -114,7 +118,8 @@ extension DiskSpool {
             lock.withLock { stats.writeErrors += 1 }
             if options.policy == .dropNewest {
                 logger.error(
-                    "writing to segment \(path) failed: \(errnoText(code)); dropping \(count) events (on_full: drop_newest)")
+                    "writing to segment \(path) failed: \(errnoText(code)); dropping \(count) events (drop_newest)"
+                )
                 return false
             }
             logger.error("writing to segment \(path) failed: \(errnoText(code)); retrying in \(Self.seconds(delay))")

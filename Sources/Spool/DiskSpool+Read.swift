@@ -31,6 +31,8 @@ extension DiskSpool {
         var near: DamageSite
     }
 
+    /// Up to `min(max, readAhead)` entries, oldest first; see `Spool`. After `close`, nothing: what is left
+    /// stays on disk for the next run.
     public func read(max: Int, timeout: Double) -> [SpoolEntry] {
         guard max > 0 else { return [] }
         readLock.lock()
@@ -80,7 +82,10 @@ extension DiskSpool {
             }
             let fd = FileIO.openFile(segment.path, O_RDONLY)
             guard fd >= 0 else {
-                logger.error("cannot open the spool segment \(segment.path): \(errnoText(-fd)); skipping it")
+                // A segment deleted meanwhile held only done ids.
+                if -fd != ENOENT {
+                    logger.error("cannot open the spool segment \(segment.path): \(errnoText(-fd)); skipping it")
+                }
                 lastFinishedFirstID = segment.firstID
                 return true
             }
@@ -116,7 +121,7 @@ extension DiskSpool {
                 damage = DamageSite(path: scanner.path, offset: offset, what: "damaged bytes at the end")
             case .readError(let offset, let code):
                 logger.error(
-                    "reading spool segment \(scanner.path) failed at offset \(offset): \(errnoText(code)); skipping the rest of it"
+                    "reading \(scanner.path) at offset \(offset) failed: \(errnoText(code)); skipping the rest of it"
                 )
                 damage = DamageSite(path: scanner.path, offset: offset, what: "a read error", reported: true)
             case .end:
@@ -153,6 +158,8 @@ extension DiskSpool {
         stateLock.withLock { collectGarbage() }
     }
 
+    /// Records the acknowledgements in the state file and deletes segments left with nothing to send; see
+    /// `Spool`. Ignored after `close`.
     public func acknowledge(_ ids: [UInt64]) {
         guard !ids.isEmpty else { return }
         stateLock.lock()
@@ -172,11 +179,7 @@ extension DiskSpool {
         }
         stats.acknowledged += newly
         state.encode(cursor: tracker.cursor, ranges: tracker.ranges)
-        let collectable = segments.indices.contains { index in
-            let upper = index + 1 < segments.count ? segments[index + 1].firstID : nextID
-            return segments[index].firstID != activeFirstID
-                && tracker.covers(segments[index].firstID..<Swift.max(upper, segments[index].firstID))
-        }
+        let collectable = !collectableSegments().isEmpty
         if tracker.cursor >= nextID { drained.broadcast() }
         // An appender blocked on a full spool may be waiting for its own segment to be fully acknowledged.
         writable.signal()

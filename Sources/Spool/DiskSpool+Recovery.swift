@@ -22,8 +22,19 @@ extension DiskSpool {
             logger.warning("spool state: \(problem); every event left in \(directory) will be sent again")
         }
         let names = try FileIO.list(directory).get()
+        let beats = names.filter { $0 == "state.dat" || ($0.hasSuffix(".seg") && UInt64($0.dropLast(4)) != nil) }
+        if !beats.isEmpty {
+            logger.warning(
+                "\(directory) holds libbeat disk queue files (\(beats.sorted().joined(separator: ", "))); ignoring them"
+            )
+        }
         let found = names.compactMap { name in SegmentFormat.firstID(inSegmentName: name).map { ($0, name) } }
             .sorted { $0.0 < $1.0 }
+        if snapshot == nil && problem == nil && !found.isEmpty {
+            logger.warning(
+                "spool state file missing in \(directory); all events in its \(found.count) segments will be sent again"
+            )
+        }
         // Without a state file the cursor is unknown: it starts at the first id found (everything is re-sent).
         var haveCursor = snapshot != nil
         tracker = snapshot.map { AckTracker(cursor: $0.cursor, ranges: $0.ranges) } ?? AckTracker(cursor: 1)
@@ -44,7 +55,8 @@ extension DiskSpool {
             if id > expected, let line = recordLoss(expected..<id, at: site, near: lastPlace) {
                 losses.append(line)
             } else if let site, !site.reported {
-                logger.warning("spool segment \(site.path): \(site.what) at offset \(site.offset) skipped; no events lost")
+                logger.warning(
+                    "spool segment \(site.path): \(site.what) at offset \(site.offset) skipped; no events lost")
             }
             site = nil
         }
@@ -61,15 +73,14 @@ extension DiskSpool {
             case .failure(.short(let count)):
                 FileIO.closeFile(fd)
                 logger.warning(
-                    "spool segment \(path) is \(count) bytes, shorter than its header at offset 0 (a crash while it was being created); removing it"
+                    "spool segment \(path) is \(count) bytes, shorter than a header at offset 0 (a crash); removing it"
                 )
                 if unlink(path) != 0 { logger.error("cannot delete the spool segment \(path): \(errnoText(errno))") }
                 continue
             case .failure(let problem):
                 FileIO.closeFile(fd)
-                logger.error(
-                    "spool segment \(path) is unusable at offset 0: \(problem); skipping the whole file (events it held from id \(firstID) on are lost)"
-                )
+                let lost = "skipping the whole file (events it held from id \(firstID) on are lost)"
+                logger.error("spool segment \(path) is unusable at offset 0: \(problem); \(lost)")
                 if unlink(path) != 0 { logger.error("cannot delete the spool segment \(path): \(errnoText(errno))") }
                 site = DamageSite(path: path, offset: 0, what: "an unusable segment header", reported: true)
                 continue
@@ -104,14 +115,14 @@ extension DiskSpool {
                     site = DamageSite(path: path, offset: offset, what: "\(resume - offset) damaged bytes")
                 case .tail(let offset):
                     readableEnd = offset
+                    let what = "\(size - offset) bytes at offset \(offset) that are not a complete frame"
                     logger.warning(
-                        "spool segment \(path) ends with \(size - offset) bytes at offset \(offset) that are not a complete frame (a write cut short, or damage); ignoring them"
-                    )
+                        "spool segment \(path) ends with \(what) (a write cut short, or damage); ignoring them")
                     site = DamageSite(path: path, offset: offset, what: "an incomplete or damaged tail", reported: true)
                 case .readError(let offset, let code):
                     readableEnd = offset
                     logger.error(
-                        "reading spool segment \(path) failed at offset \(offset): \(errnoText(code)); ignoring the rest of it"
+                        "reading \(path) at offset \(offset) failed: \(errnoText(code)); skipping the rest of it"
                     )
                     site = DamageSite(path: path, offset: offset, what: "a read error", reported: true)
                 case .end:

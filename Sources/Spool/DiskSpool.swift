@@ -172,6 +172,7 @@ public final class DiskSpool: Spool, @unchecked Sendable {
         close()
     }
 
+    /// What the spool did and holds.
     public var counters: SpoolCounters {
         lock.withLock {
             var counters = stats
@@ -184,9 +185,11 @@ public final class DiskSpool: Spool, @unchecked Sendable {
 
     /// Entries not yet done (under `lock`).
     var pendingLocked: Int {
-        Int(nextID - tracker.cursor - tracker.doneAboveCursor)
+        let span = nextID > tracker.cursor ? nextID - tracker.cursor : 0
+        return Int(span - min(span, tracker.doneAboveCursor))
     }
 
+    /// Waits up to `timeout` seconds until every entry is acknowledged (or lost to damage); true if so.
     public func waitUntilEmpty(timeout: Double) -> Bool {
         let deadline = MonotonicClock.deadline(after: timeout)
         lock.lock()
@@ -197,6 +200,8 @@ public final class DiskSpool: Spool, @unchecked Sendable {
         return true
     }
 
+    /// Stops: wakes blocked appenders and readers, seals the segment being written, deletes what is fully
+    /// acknowledged, syncs the state file and releases the directory lock. Idempotent.
     public func close() {
         lock.lock()
         if closed {
@@ -234,9 +239,8 @@ public final class DiskSpool: Spool, @unchecked Sendable {
         if result == 0 && (sync || MonotonicClock.now() - state.lastSync >= 1) { result = state.sync() }
         if result != 0 {
             if !stateFailing {
-                logger.error(
-                    "writing the spool state file \(state.path) failed: \(errnoText(result)); acknowledged events may be sent again after a restart"
-                )
+                let consequence = "acknowledged events may be sent again after a restart"
+                logger.error("writing the spool state file \(state.path) failed: \(errnoText(result)); \(consequence)")
             }
             stateFailing = true
             return false
@@ -259,22 +263,14 @@ public final class DiskSpool: Spool, @unchecked Sendable {
     /// `lock`). The state saying so is synced first, so a restart never mistakes the missing ids for losses.
     func collectGarbage() {
         lock.lock()
-        var victims: [SegmentInfo] = []
-        var kept: [SegmentInfo] = []
-        for index in segments.indices {
-            let segment = segments[index]
-            let upper = max(segment.firstID, index + 1 < segments.count ? segments[index + 1].firstID : nextID)
-            if segment.firstID != activeFirstID && tracker.covers(segment.firstID..<upper) {
-                victims.append(segment)
-            } else {
-                kept.append(segment)
-            }
-        }
-        guard !victims.isEmpty else {
+        let indices = collectableSegments()
+        guard !indices.isEmpty else {
             lock.unlock()
             return
         }
-        segments = kept
+        let victims = indices.map { segments[$0] }
+        let doomed = Set(indices)
+        segments = segments.indices.filter { !doomed.contains($0) }.map { segments[$0] }
         state.encode(cursor: tracker.cursor, ranges: tracker.ranges)
         lock.unlock()
 
@@ -298,6 +294,26 @@ public final class DiskSpool: Spool, @unchecked Sendable {
         }
     }
 
+    /// Indices of the segments `collectGarbage` may delete (under `lock`). A segment is fully done only if its
+    /// first id is below the highest done id, or if it holds no id at all (only the last one can: left empty
+    /// by a crash), so the walk stops early whatever the backlog.
+    func collectableSegments() -> [Int] {
+        func collectable(_ index: Int) -> Bool {
+            let segment = segments[index]
+            let upper = max(segment.firstID, index + 1 < segments.count ? segments[index + 1].firstID : nextID)
+            return segment.firstID != activeFirstID && tracker.covers(segment.firstID..<upper)
+        }
+        let end = tracker.end
+        var found: [Int] = []
+        var index = 0
+        while index < segments.count && segments[index].firstID < end {
+            if collectable(index) { found.append(index) }
+            index += 1
+        }
+        if index < segments.count && collectable(segments.count - 1) { found.append(segments.count - 1) }
+        return found
+    }
+
     /// Marks `range` lost (under `lock`); returns the log line to emit when that lost anything new.
     func recordLoss(_ range: Range<UInt64>, at site: DamageSite?, near fallback: DamageSite) -> String? {
         let newly = tracker.insert(range)
@@ -305,8 +321,8 @@ public final class DiskSpool: Spool, @unchecked Sendable {
         stats.corruptFrames += Int(newly)
         let ids = range.count == 1 ? "id \(range.lowerBound)" : "ids \(range.lowerBound)-\(range.upperBound - 1)"
         if let site {
-            return "\(newly) spooled events lost to \(site.what) in \(site.path) at offset \(site.offset) (\(ids)); skipped"
+            return "\(newly) spooled events lost to \(site.what) in \(site.path) at offset \(site.offset) (\(ids))"
         }
-        return "\(newly) spooled events missing near \(fallback.path) offset \(fallback.offset) (\(ids)); skipped"
+        return "\(newly) spooled events missing near \(fallback.path) offset \(fallback.offset) (\(ids))"
     }
 }

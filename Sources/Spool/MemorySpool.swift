@@ -27,6 +27,7 @@ public final class MemorySpool: Spool, @unchecked Sendable {
 
     private var pending: Int { Int(nextID - tracker.cursor - tracker.doneAboveCursor) }
 
+    /// Queues the batch; see `Spool`.
     public func append(_ payloads: [[UInt8]]) -> Int {
         lock.lock()
         defer { lock.unlock() }
@@ -46,6 +47,7 @@ public final class MemorySpool: Spool, @unchecked Sendable {
         return accepted
     }
 
+    /// Up to `max` entries, oldest first; see `Spool`.
     public func read(max: Int, timeout: Double) -> [SpoolEntry] {
         guard max > 0 else { return [] }
         let deadline = MonotonicClock.deadline(after: timeout)
@@ -69,6 +71,7 @@ public final class MemorySpool: Spool, @unchecked Sendable {
         return entries
     }
 
+    /// Frees the entries' places; see `Spool`.
     public func acknowledge(_ ids: [UInt64]) {
         lock.lock()
         defer { lock.unlock() }
@@ -82,6 +85,7 @@ public final class MemorySpool: Spool, @unchecked Sendable {
         if tracker.cursor >= nextID { drained.broadcast() }
     }
 
+    /// Waits up to `timeout` seconds until every entry is acknowledged; true if so.
     public func waitUntilEmpty(timeout: Double) -> Bool {
         let deadline = MonotonicClock.deadline(after: timeout)
         lock.lock()
@@ -102,6 +106,7 @@ public final class MemorySpool: Spool, @unchecked Sendable {
         }
     }
 
+    /// What the spool did and holds.
     public var counters: SpoolCounters {
         lock.withLock {
             var counters = stats

@@ -168,7 +168,7 @@ final class SegmentScanner {
         if position >= bufferStart && position < bufferStart + Int64(bufferCount) {
             let keep = Int(bufferStart + Int64(bufferCount) - position)
             let wanted = max(count, chunkSize)
-            if wanted > capacity || (capacity > 4 * chunkSize && wanted <= chunkSize) {
+            if wanted > capacity {
                 let larger = UnsafeMutableRawPointer.allocate(byteCount: wanted, alignment: 16)
                 larger.copyMemory(from: buffer + Int(position - bufferStart), byteCount: keep)
                 buffer.deallocate()

@@ -58,8 +58,8 @@ public protocol Spool: AnyObject, Sendable {
     /// Appends payloads in order; returns how many were accepted. Policy `block` waits until there is room (or
     /// the spool is closed, then the rest is refused and counted); `dropNewest` refuses what does not fit,
     /// counted. Payloads too large for the spool are skipped and counted (`rejectedTooLarge`); every other
-    /// refusal ends the call, so the accepted entries are the leading ones that were not too large. Once
-    /// `append` returns, accepted entries survive kill -9 of the process (and power loss, for `DiskSpool`).
+    /// refusal ends the call, so the accepted entries are the leading ones that were not too large. For
+    /// `DiskSpool`, accepted entries survive kill -9 and power loss once `append` returns.
     func append(_ payloads: [[UInt8]]) -> Int
     /// Up to `max` entries never handed out before (oldest first), waiting up to `timeout` seconds for the
     /// first; empty on timeout, or when closed and everything was handed out.

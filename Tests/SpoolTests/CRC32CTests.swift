@@ -1,5 +1,6 @@
-@testable import Spool
 import Testing
+
+@testable import Spool
 
 @Suite struct CRC32CTests {
     @Test func standardCheckValue() {

@@ -1,7 +1,8 @@
 import Foundation
 import Logging
-@testable import Spool
 import Testing
+
+@testable import Spool
 
 /// Damage to segment files: each case loses exactly the entries it must, counts and logs them with file and
 /// offset, and delivers everything else.
@@ -146,6 +147,21 @@ import Testing
         #expect(ids == Array(1...60))
         #expect(log.messages(.error).isEmpty)
         #expect(log.contains(.warning, empty))
+        #expect(spool.append(payloads(1, first: 60)) == 1)
+        #expect(spool.read(max: 10, timeout: 5).map(\.id) == [61])
+        spool.close()
+    }
+
+    @Test func aSegmentWithOnlyItsHeaderIsRemovedAndItsNameReused() throws {
+        let scratch = ScratchDirectory()
+        _ = try closedSpool(scratch)
+        let headerOnly = scratch.spoolPath + "/wb-00000000000000000061.seg"
+        #expect(FileManager.default.createFile(atPath: headerOnly, contents: Data(SegmentFormat.header(firstID: 61))))
+        let log = LogRecorder()
+        let (spool, ids, atStart) = try reopen(scratch.spoolPath, log)
+        #expect(ids == Array(1...60))
+        #expect(atStart.segments == 4 && atStart.corruptFrames == 0)
+        #expect(log.messages(.error).isEmpty && log.messages(.warning).isEmpty)
         #expect(spool.append(payloads(1, first: 60)) == 1)
         #expect(spool.read(max: 10, timeout: 5).map(\.id) == [61])
         spool.close()

@@ -1,7 +1,8 @@
 import Foundation
 import Logging
-@testable import Spool
 import Testing
+
+@testable import Spool
 
 #if canImport(Glibc)
     import Glibc
@@ -65,6 +66,16 @@ import Testing
         spool.close()
     }
 
+    @Test func aPayloadLargerThanTheReadBufferComesBackWhole() throws {
+        let scratch = ScratchDirectory()
+        let spool = try DiskSpool(
+            options: options(scratch.spoolPath, segmentSize: 8 << 20), logger: LogRecorder().logger)
+        let big = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        #expect(spool.append([[1], big, [2]]) == 3)
+        #expect(readEntries(spool, count: 3).map(\.payload) == [[1], big, [2]])
+        spool.close()
+    }
+
     @Test func aPayloadLargerThanMaxSizeIsRejected() throws {
         let scratch = ScratchDirectory()
         let spool = try DiskSpool(
@@ -83,7 +94,8 @@ import Testing
         #expect(spool.append(payloads(5, first: 2)) == 5)
         #expect(spool.counters.writeErrors == 2 && spool.counters.appended == 7)
         let segment = try #require(scratch.segmentFiles().first)
-        #expect(log.contains(.error, "writing to segment \(segment) failed: No space left on device; retrying in 0.01s"))
+        #expect(
+            log.contains(.error, "writing to segment \(segment) failed: No space left on device; retrying in 0.01s"))
         #expect(log.contains(.error, "writing to segment \(segment) failed: Input/output error; retrying in 0.02s"))
         #expect(readEntries(spool, count: 7).map(\.payload) == payloads(7))
         #expect(try frames(in: segment).map(\.id) == Array(1...7))

@@ -1,7 +1,8 @@
 import Foundation
 import Logging
-@testable import Spool
 import Testing
+
+@testable import Spool
 
 @Suite struct DiskSpoolTests {
     @Test func entriesComeBackInOrderWithIncreasingIds() throws {
@@ -117,6 +118,26 @@ import Testing
         spool.close()
     }
 
+    @Test func withoutItsStateFileTheSpoolResendsEverythingItHolds() throws {
+        let scratch = ScratchDirectory()
+        var spool = try DiskSpool(options: options(scratch.spoolPath), logger: LogRecorder().logger)
+        #expect(spool.append(payloads(8)) == 8)
+        let entries = readEntries(spool, count: 8)
+        spool.acknowledge([entries[0].id, entries[5].id])
+        spool.close()
+        try FileManager.default.removeItem(atPath: scratch.spoolPath + "/wb-spool.state")
+
+        let log = LogRecorder()
+        spool = try DiskSpool(options: options(scratch.spoolPath), logger: log.logger)
+        #expect(log.contains(.warning, "state file missing", scratch.spoolPath))
+        // Acknowledged ones too: without the state nothing tells them apart.
+        let again = readAll(spool)
+        #expect(again.map(\.id) == entries.map(\.id))
+        #expect(again == entries)
+        #expect(spool.counters.corruptFrames == 0)
+        spool.close()
+    }
+
     @Test func segmentsRollOverAndAreDeletedOnceAcknowledged() throws {
         let scratch = ScratchDirectory()
         let spool = try DiskSpool(options: options(scratch.spoolPath, segmentSize: 4096), logger: LogRecorder().logger)
@@ -175,7 +196,8 @@ import Testing
         let scratch = ScratchDirectory()
         try FileManager.default.createDirectory(atPath: scratch.spoolPath, withIntermediateDirectories: true)
         for name in ["state.dat", "1.seg", "2.seg"] {
-            _ = FileManager.default.createFile(atPath: scratch.spoolPath + "/" + name, contents: Data(repeating: 7, count: 64))
+            _ = FileManager.default.createFile(
+                atPath: scratch.spoolPath + "/" + name, contents: Data(repeating: 7, count: 64))
         }
         let log = LogRecorder()
         let spool = try DiskSpool(options: options(scratch.spoolPath), logger: log.logger)
@@ -184,6 +206,7 @@ import Testing
         spool.close()
         #expect(scratch.files() == ["1.seg", "2.seg", "state.dat", "wb-spool.state"])
         #expect(log.messages(.error).isEmpty)
+        #expect(log.contains(.warning, scratch.spoolPath, "libbeat disk queue", "1.seg, 2.seg, state.dat"))
     }
 
     @Test func closeWakesABlockedAppender() throws {
@@ -212,7 +235,8 @@ import Testing
     @Test func concurrentAppendReadAndAcknowledgeLoseAndDuplicateNothing() throws {
         let scratch = ScratchDirectory()
         let spool = try DiskSpool(
-            options: options(scratch.spoolPath, maxSize: 64 * 1024, segmentSize: 16 * 1024), logger: LogRecorder().logger)
+            options: options(scratch.spoolPath, maxSize: 64 * 1024, segmentSize: 16 * 1024),
+            logger: LogRecorder().logger)
         let total = 5000
         let publisher = Background {
             var accepted = 0

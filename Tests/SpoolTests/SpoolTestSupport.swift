@@ -4,8 +4,9 @@
 
 import Foundation
 import Logging
-@testable import Spool
 import Testing
+
+@testable import Spool
 
 /// Log lines recorded by `RecordingLogHandler`.
 final class LogRecorder: @unchecked Sendable {
@@ -104,11 +105,11 @@ func readEntries(_ spool: any Spool, count: Int, batch: Int = 1000) -> [SpoolEnt
     return entries
 }
 
-/// Reads everything available: until a read comes back empty after a short wait.
+/// Reads everything already in the spool: until a read that does not wait comes back empty.
 func readAll(_ spool: any Spool) -> [SpoolEntry] {
     var entries: [SpoolEntry] = []
     while true {
-        let got = spool.read(max: 1000, timeout: 0.1)
+        let got = spool.read(max: 1000, timeout: 0)
         if got.isEmpty { return entries }
         entries += got
     }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Spool
 import Testing
+
+@testable import Spool
 
 @Suite struct StateFileTests {
     @Test func theLastWrittenStateIsLoaded() throws {
