@@ -1,13 +1,15 @@
 // The disk spool (`queue.disk`): a directory of append-only segment files of checksummed frames
 // (SegmentFormat.swift) and an acknowledgement state file (StateFile.swift). At-least-once: an entry is
-// re-sent after a restart unless its acknowledgement reached the state file.
+// re-sent after a restart unless its acknowledgement reached the state file. A process appends only to
+// segments it created (its first append starts one), never after a tail a crash may have torn.
 //
 // Durability (fsync policy):
-// - Each `append` call (one publisher batch) is written with one pwrite and fdatasync'ed before it returns;
-//   only then can the shipper read it. A segment's creation and deletion are followed by an fsync of the
-//   directory. So an appended entry survives kill -9 and power loss.
-// - The state file is rewritten (pwrite) on every `acknowledge`, fdatasync'ed at most once a second (on the
-//   shipper's `acknowledge` or `read` calls), before any segment is deleted, and at close. So kill -9 replays
+// - Each `append` call (one publisher batch) is written with one pwrite and fdatasync'ed before it returns
+//   (one more pwrite and fdatasync when the batch spills into a new segment); only then can the shipper read
+//   it. A segment's creation and deletion are followed by an fsync of the directory. So an appended entry
+//   survives kill -9 and power loss.
+// - The state file is rewritten (pwrite) on every `acknowledge`; it is fdatasync'ed at most once a second (by
+//   the shipper's next `acknowledge` or `read`), before a segment is deleted, and at close. So kill -9 replays
 //   nothing acknowledged; power loss may replay up to about a second of acknowledgements (duplicates, never
 //   loss).
 //
@@ -15,8 +17,10 @@
 // (1 MiB, or one frame if larger) and the entries of one `read`; everything else stays on disk.
 //
 // Threads: the publisher appends (under `appendLock`), the shipper reads (under `readLock`) and acknowledges
-// (under `stateLock`); the three never wait on one another's disk I/O. Shared bookkeeping lives under `lock`,
-// held only for memory updates. Lock order: appendLock → readLock → stateLock → lock.
+// (under `stateLock`). Shared bookkeeping lives under `lock`, held only for memory updates, never across a
+// system call that writes, so the publisher's fdatasync never delays an acknowledgement and the shipper's
+// state writes never delay an append (except when a finished segment is deleted, which waits for the state
+// sync). Lock order: appendLock → readLock → stateLock → lock.
 
 import Logging
 
