@@ -66,6 +66,9 @@ final class Shipper: @unchecked Sendable {
 
     private let lock = NSLock()
     private var _counters = DeliveryCounters()
+    /// Counts of the current loop turn (shipper thread only), merged into `_counters` once per turn so that
+    /// produce calls and delivery reports take no lock each.
+    private var turn = DeliveryCounters()
     private var stopRequested = false
     private var stopDeadline = Double.infinity
 
@@ -155,6 +158,7 @@ final class Shipper: @unchecked Sendable {
             }
             producer.poll(timeoutMs: read > 0 ? 0 : (inFlight > 0 ? 20 : 0)) { handle($0) }
             flushAcks()
+            mergeTurn()
             if let fatal = producer.fatalClientError { replaceProducer(after: fatal) }
             if now >= nextMetrics {
                 logMetrics()
@@ -162,6 +166,7 @@ final class Shipper: @unchecked Sendable {
             }
         }
         flushAcks()
+        mergeTurn()
         let left = inFlight + retryQueue.count
         if left > 0 || spool.counters.pendingEntries > 0 {
             let pending = spool.counters.pendingEntries
@@ -201,9 +206,7 @@ final class Shipper: @unchecked Sendable {
             }
             switch outcome {
             case .queued:
-                lock.lock()
-                _counters.produced += 1
-                lock.unlock()
+                turn.produced += 1
                 return
             case .queueFull:
                 producer.poll(timeoutMs: 50) { handle($0) }
@@ -223,12 +226,10 @@ final class Shipper: @unchecked Sendable {
         guard Int(slot) < slots.count, let f = slots[Int(slot)] else { return }
         guard let error = report.error else {
             let ms = (Self.now() - f.firstSent) * 1000
-            lock.lock()
-            _counters.acked += 1
-            _counters.latencyCount += 1
-            _counters.latencyTotalMs += ms
-            _counters.latencyMaxMs = max(_counters.latencyMaxMs, ms)
-            lock.unlock()
+            turn.acked += 1
+            turn.latencyCount += 1
+            turn.latencyTotalMs += ms
+            turn.latencyMaxMs = max(turn.latencyMaxMs, ms)
             release(slot: slot, id: f.id)
             return
         }
@@ -272,11 +273,7 @@ final class Shipper: @unchecked Sendable {
             }
             return false
         }
-        if !due.isEmpty {
-            lock.lock()
-            _counters.retried += due.count
-            lock.unlock()
-        }
+        turn.retried += due.count
         for slot in due { produce(slot: slot) }
     }
 
@@ -299,6 +296,19 @@ final class Shipper: @unchecked Sendable {
         slots[Int(slot)] = nil
         freeSlots.append(slot)
         pendingAcks.append(id)
+    }
+
+    private func mergeTurn() {
+        guard turn.produced + turn.acked + turn.retried > 0 else { return }
+        lock.lock()
+        _counters.produced += turn.produced
+        _counters.acked += turn.acked
+        _counters.retried += turn.retried
+        _counters.latencyCount += turn.latencyCount
+        _counters.latencyTotalMs += turn.latencyTotalMs
+        _counters.latencyMaxMs = max(_counters.latencyMaxMs, turn.latencyMaxMs)
+        lock.unlock()
+        turn = DeliveryCounters()
     }
 
     private func flushAcks() {
