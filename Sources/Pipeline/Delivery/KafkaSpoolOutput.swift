@@ -72,15 +72,14 @@ public final class KafkaSpoolOutput: Output, @unchecked Sendable {
     public func close() throws(OutputError) {
         let pending = spool.counters.pendingEntries
         if pending > 0 { logger.info("end of input: \(pending) events waiting for delivery to Kafka") }
-        // Re-evaluated while waiting: a signal that arrives during the wait bounds it from then on.
-        var signalSeen: Double? = nil
-        while true {
-            if StopSignal.requested && signalSeen == nil {
-                signalSeen = Shipper.now()
+        // A signal that arrives during the wait bounds it from then on.
+        shipper.requestStop(deadline: .infinity)
+        var signalled = false
+        while finished.wait(timeout: .now() + 0.2) == .timedOut {
+            if StopSignal.requested && !signalled {
+                signalled = true
                 shipper.requestStop(deadline: Shipper.now() + shutdownTimeout)
             }
-            if signalSeen == nil { shipper.requestStop(deadline: .infinity) }
-            if finished.wait(timeout: .now() + 0.2) == .success { break }
         }
         spool.close()
     }
