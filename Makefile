@@ -1,6 +1,7 @@
 # wirebeat — the two set-up commands are `make demo` and `make test`; both install what is missing first.
 SWIFT ?= swift
 BIN := .build/debug/wirebeat
+SHELL := /bin/bash
 
 .PHONY: deps build demo test test-long bench bench-processors bench-kafka clean
 
@@ -17,9 +18,14 @@ demo: build
 
 # Every test: unit tests, the chunking and property tests, fixtures, the CLI against tshark's oracle, and
 # live capture in network namespaces (needs root).
+# The log is kept in .build/test.log; every recorded issue is repeated at the end, where a CI tail shows it.
 test: deps
 	$(SWIFT) build --product wirebeat
-	$(SWIFT) test
+	@set -o pipefail; $(SWIFT) test 2>&1 | tee .build/test.log; status=$$?; \
+	  if [ $$status -ne 0 ]; then \
+	    echo "=== failures (from .build/test.log) ==="; \
+	    grep -E -A6 'recorded an issue|error:|Fatal error|Test .* failed' .build/test.log | cut -c1-400 | tail -120; \
+	  fi; exit $$status
 
 # Long-running soak and fault runs (none yet beyond `test`; kept as the entry point for them).
 test-long: test

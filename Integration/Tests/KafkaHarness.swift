@@ -12,8 +12,11 @@ final class DevBroker {
     let process: RunningProcess
     let bootstrap: String
 
-    init(brokers: Int = 3) throws {
-        process = try RunningProcess(Paths.binary, ["devbroker", "--brokers", String(brokers)])
+    /// Starts `brokers` brokers; `rttMs` delays every response (a slow network, so that shipping takes a while
+    /// on any machine).
+    init(brokers: Int = 3, rttMs: Int = 0) throws {
+        process = try RunningProcess(
+            Paths.binary, ["devbroker", "--brokers", String(brokers), "--rtt-ms", String(rttMs)])
         guard process.waitForStderr("broker(s) up", timeout: 30) else {
             process.signalAndWait(SIGKILL)
             throw HarnessError("devbroker did not start: \(process.stderr)")
@@ -26,6 +29,9 @@ final class DevBroker {
 
     /// Brings every broker back (SIGUSR2).
     func up() { signal(SIGUSR2, note: "brokers up") }
+
+    /// Removes the `rttMs` delay (SIGHUP).
+    func removeDelay() { signal(SIGHUP, note: "no delay") }
 
     private func signal(_ number: Int32, note: String) {
         let before = process.stderr.components(separatedBy: note).count

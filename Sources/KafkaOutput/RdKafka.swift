@@ -498,6 +498,18 @@ public final class MockKafkaCluster: @unchecked Sendable {
         }
     }
 
+    /// Delays every response of every broker by `milliseconds` (0 removes the delay): a slow network, for tests
+    /// that need shipping to take a while whatever the machine's speed.
+    public func setRoundTripTime(milliseconds: Int) throws(KafkaError) {
+        for id in 1...brokers {
+            let result = rd_kafka_mock_broker_set_rtt(cluster, Int32(id), Int32(clamping: milliseconds))
+            guard result == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                throw KafkaError(
+                    "cannot set the round-trip time of broker \(id): \(String(cString: rd_kafka_err2str(result)))")
+            }
+        }
+    }
+
     /// Creates `name` with `partitions` partitions, each on `replicationFactor` brokers (default: up to 3).
     /// Topics the cluster has not seen are otherwise created on first use with 4 partitions.
     public func createTopic(name: String, partitions: Int, replicationFactor: Int? = nil) throws(KafkaError) {

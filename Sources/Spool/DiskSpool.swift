@@ -170,6 +170,12 @@ public final class DiskSpool: Spool, @unchecked Sendable {
         maxPayload = Int(min(limit - overhead, Int64(UInt32.max)))
         state = opened.file
         try recover(snapshot: opened.snapshot, problem: opened.problem)
+        let left = counters
+        if left.pendingEntries > 0 {
+            logger.info(
+                "disk spool \(path): \(left.pendingEntries) events from a previous run to deliver (\(left.segments) segments, \(left.bytesOnDisk) bytes)"
+            )
+        }
     }
 
     deinit {

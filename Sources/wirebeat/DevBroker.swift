@@ -13,16 +13,20 @@ struct DevBroker: ParsableCommand {
         discussion: """
             Prints the bootstrap address (host:port,...) on standard output, then runs until SIGINT or SIGTERM. \
             SIGUSR1 takes every broker down (connections closed, new ones dropped), SIGUSR2 brings them back up, \
-            for fault tests. Not for production: messages are kept in memory only.
+            SIGHUP removes the --rtt-ms delay, for fault tests. Not for production: messages are kept in memory only.
             """)
 
     @Option(help: "Number of brokers (1-64).")
     var brokers = 1
 
+    @Option(help: "Delay every broker response by this many milliseconds (a slow network, for fault tests).")
+    var rttMs = 0
+
     func run() throws {
         let cluster: MockKafkaCluster
         do {
             cluster = try MockKafkaCluster(brokers: brokers)
+            if rttMs > 0 { try cluster.setRoundTripTime(milliseconds: rttMs) }
         } catch {
             FileHandle.standardError.write(Data("Exiting: \(error)\n".utf8))
             throw ExitCode(1)
@@ -33,6 +37,7 @@ struct DevBroker: ParsableCommand {
         let actions: [(Int32, @Sendable () -> Void)] = [
             (SIGINT, { stop.signal() }), (SIGTERM, { stop.signal() }),
             (SIGUSR1, { Self.set(cluster, up: false) }), (SIGUSR2, { Self.set(cluster, up: true) }),
+            (SIGHUP, { Self.removeDelay(cluster) }),
         ]
         for (number, action) in actions {
             signal(number, SIG_IGN)
@@ -49,6 +54,15 @@ struct DevBroker: ParsableCommand {
     }
 
     @Sendable static func note(_ text: String) { FileHandle.standardError.write(Data("devbroker: \(text)\n".utf8)) }
+
+    @Sendable static func removeDelay(_ cluster: MockKafkaCluster) {
+        do {
+            try cluster.setRoundTripTime(milliseconds: 0)
+            note("no delay")
+        } catch {
+            note("\(error)")
+        }
+    }
 
     @Sendable static func set(_ cluster: MockKafkaCluster, up: Bool) {
         do {
