@@ -2,13 +2,13 @@
 // publisher on another, paces file replays, loops them, reacts to SIGINT/SIGTERM, and drains on the way out.
 
 import Capture
+import DissectorRegistry
 import Events
 import Flows
 import Foundation
 import Logging
 import NetModel
 import Outputs
-import DissectorRegistry
 import PacketDecoding
 
 /// What to capture and how to process it, built from the configuration and the command line.
@@ -58,6 +58,8 @@ public struct RunSummary: Sendable {
     public var delivery: DeliveryCounters? = nil
     public var decode = DecodeCounters()
     public var flows = FlowCounters()
+    /// The dissectors' counters (TLS events, connections detected by content).
+    public var dissectors = DissectorCounters()
     public var capture: CaptureStats? = nil
     public var elapsedSeconds = 0.0
     /// True when the run stopped on a signal rather than at the end of the input.
@@ -73,14 +75,19 @@ public struct RunSummary: Sendable {
     public var line: String {
         var s = "wirebeat: \(packets) packets, \(bytes) bytes, \(delivery?.acked ?? publish.acked) events published"
         if let d = delivery {
-            s += " to Kafka (\(d.produced) produced, \(d.retried) retried, \(d.failed) failed, \(d.droppedTotal) dropped"
-            for reason in DropReason.allCases { if let n = d.dropped[reason], n > 0 { s += " \(reason.rawValue)=\(n)" } }
+            s +=
+                " to Kafka (\(d.produced) produced, \(d.retried) retried, \(d.failed) failed, \(d.droppedTotal) dropped"
+            for reason in DropReason.allCases {
+                if let n = d.dropped[reason], n > 0 { s += " \(reason.rawValue)=\(n)" }
+            }
             s += String(format: ", latency mean %.1f ms max %.1f ms", d.latencyMeanMs, d.latencyMaxMs)
-            s += "; spool \(d.spool.pendingEntries) pending, \(d.spool.recovered) recovered, \(d.spool.corruptFrames) corrupt"
+            s +=
+                "; spool \(d.spool.pendingEntries) pending, \(d.spool.recovered) recovered, \(d.spool.corruptFrames) corrupt"
             s += ", \(d.spool.droppedFull) dropped full, \(d.spool.writeErrors) write errors)"
             if eventsDroppedAtQueue > 0 { s += " (\(eventsDroppedAtQueue) dropped at a full queue)" }
         } else if publish.dropped + publish.failed + eventsDroppedAtQueue > 0 {
-            s += " (\(publish.dropped) dropped, \(publish.failed) failed, \(eventsDroppedAtQueue) dropped at a full queue)"
+            s +=
+                " (\(publish.dropped) dropped, \(publish.failed) failed, \(eventsDroppedAtQueue) dropped at a full queue)"
         }
         if publish.filtered > 0 { s += ", \(publish.filtered) dropped by processors" }
         if publish.processorFailures > 0 { s += ", \(publish.processorFailures) processor failures" }
@@ -89,7 +96,9 @@ public struct RunSummary: Sendable {
         s += ")"
         s += ", \(flows.created) flows"
         if flows.evicted > 0 { s += " (\(flows.evicted) evicted)" }
-        if let c = capture { s += ", capture dropped \(c.droppedByKernel) in kernel, \(c.droppedByInterface) by interface" }
+        if let c = capture {
+            s += ", capture dropped \(c.droppedByKernel) in kernel, \(c.droppedByInterface) by interface"
+        }
         s += String(format: ", %.3f s, %.0f packets/s", elapsedSeconds, packetsPerSecond)
         if interrupted { s += " (interrupted)" }
         return s
@@ -101,11 +110,33 @@ public final class Runner {
     let plan: RunPlan
     let output: any Output
     let logger: Logger
+    /// The counters while the run goes on (the monitoring endpoint and the metrics log read them).
+    public let stats: LiveStats
 
     public init(plan: RunPlan, output: any Output, logger: Logger) {
         self.plan = plan
         self.output = output
         self.logger = logger
+        stats = LiveStats(startUptime: ProcessInfo.processInfo.systemUptime)
+    }
+
+    /// Copies the packet path's counters (and the live capture's statistics) to `stats`.
+    func publishStats(_ path: PacketPath, source: PcapHandle?) {
+        let capture = source?.stats()
+        stats.publishCapture { s in
+            Self.copy(path, into: &s)
+            if let capture { s.capture = capture }
+        }
+    }
+
+    static func copy(_ p: PacketPath, into s: inout RunSummary) {
+        s.packets = p.counters.packets
+        s.bytes = p.counters.bytes
+        s.eventsProduced = p.counters.events
+        s.eventsDroppedAtQueue = p.counters.eventsDropped
+        s.decode = p.decodeCounters
+        s.flows = p.flowCounters
+        s.dissectors = p.dissectorCounters
     }
 
     /// Opens the source (failing before anything is published), runs to the end, and summarises.
@@ -113,6 +144,8 @@ public final class Runner {
         let start = ProcessInfo.processInfo.systemUptime
         let queue = BatchQueue(capacity: plan.queueCapacity)
         let publisher = Publisher(queue: queue, output: output, settings: plan.publish, logger: logger)
+        let kafka = output as? KafkaSpoolOutput
+        stats.connect(publish: { publisher.counters }, delivery: { kafka?.counters })
         var summary = RunSummary()
 
         // Open first, so a bad file or device fails fast.
@@ -160,18 +193,14 @@ public final class Runner {
 
         if var p = path {
             p.finish(at: lastTime)
-            summary.packets = p.counters.packets
-            summary.bytes = p.counters.bytes
-            summary.eventsProduced = p.counters.events
-            summary.eventsDroppedAtQueue = p.counters.eventsDropped
-            summary.decode = p.decodeCounters
-            summary.flows = p.flowCounters
+            Self.copy(p, into: &summary)
+            publishStats(p, source: nil)
         }
         queue.close()
         publisher.setRetryDeadline(secondsFromNow: plan.shutdownTimeout)
         done.wait()
         summary.publish = publisher.counters
-        summary.delivery = (output as? KafkaSpoolOutput)?.counters
+        summary.delivery = kafka?.counters
         summary.interrupted = StopSignal.requested
         summary.elapsedSeconds = ProcessInfo.processInfo.systemUptime - start
         return summary
@@ -203,6 +232,7 @@ public final class Runner {
         var last: Timestamp? = nil
         var pacer = Pacer()
         var n = 0
+        var lastStats = ProcessInfo.processInfo.systemUptime
         if StopSignal.requested { return (nil, nil) }
         loop: while true {
             switch src.next() {
@@ -214,7 +244,15 @@ public final class Runner {
                 last = ts
                 n &+= 1
                 // A relaxed atomic load per packet is cheap; the output check takes a lock, so it is sampled.
-                if StopSignal.requested || (n & 1023 == 0 && publisher.outputClosed) { break loop }
+                if StopSignal.requested { break loop }
+                if n & 1023 == 0 {
+                    if publisher.outputClosed { break loop }
+                    let wall = ProcessInfo.processInfo.systemUptime
+                    if wall - lastStats >= 0.25 {
+                        publishStats(path, source: nil)
+                        lastStats = wall
+                    }
+                }
             case .timeout:
                 continue
             case .endOfFile:
@@ -249,6 +287,7 @@ public final class Runner {
             let wall = ProcessInfo.processInfo.systemUptime
             if wall - lastHandOver >= 0.25 {
                 path.handOver()
+                publishStats(path, source: src)
                 lastHandOver = wall
             }
         }
