@@ -124,14 +124,17 @@ public enum PlanBuilder {
         return notes
     }
 
-    /// `run_as_user`: the user (which must exist) and the directories the agent writes: `path.data`,
-    /// `path.logs`, the disk queue, and the file output's directory.
+    /// `run_as_user`: the user (which must exist) and the directories the agent writes: `path.data`, the
+    /// log directory (`logging.files.path`, by default `path.logs`) when logging to files, the disk queue of
+    /// the Kafka output, and the file output's directory.
     static func privilegeDrop(_ settings: Settings) throws(PlanError) -> PrivilegeDrop? {
         guard let user = settings.runAsUser else { return nil }
         guard UserAccount.named(user) != nil else {
             throw PlanError(message: "run_as_user: no user named \"\(user)\" on this system")
         }
-        var owned = [settings.paths.data, settings.paths.logs]
+        var owned = [settings.paths.data]
+        // Log files are written only when logging to files (and not to standard error), as in Beats.
+        if settings.logging.toFiles && !settings.logging.toStderr { owned.append(settings.logging.files.path) }
         if case .disk(let disk) = settings.queue, case .kafka = settings.output { owned.append(disk.path) }
         var shared: [(path: String, prefix: String)] = []
         if case .file(let f) = settings.output {

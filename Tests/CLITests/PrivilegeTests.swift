@@ -77,7 +77,8 @@ import Testing
         #expect(Self.owner(file) == Self.nobody, "the output file is created after the switch")
         #expect(Self.owner(data) == Self.nobody)
         #expect(Self.owner(data + "/meta.json") == Self.nobody, "files made before the switch are handed over")
-        #expect(Self.owner(scratch.url.path + "/logs") == Self.nobody)
+        // -e logs to standard error, so no log directory is made.
+        #expect(!FileManager.default.fileExists(atPath: scratch.url.path + "/logs"))
 
         let evs = try events((try? String(contentsOfFile: file, encoding: .utf8)) ?? "")
         let icmp = evs.filter {
@@ -190,6 +191,39 @@ import Testing
             r.stderr.contains(
                 "run_as_user: daemon is set but wirebeat was not started as root, so it keeps running as nobody"),
             "\(r.stderr)")
+    }
+
+    @Test(.enabled(if: Paths.isRoot, "needs root to switch users"))
+    func theKafkaDiskSpoolOpenedBeforeTheSwitchStaysWritableAfterIt() throws {
+        let broker = try RunningProcess(Paths.binary, ["devbroker", "--brokers", "1"])
+        defer { broker.signalAndWait(SIGTERM) }
+        #expect(broker.waitForStderr("broker(s) up", timeout: 20), "\(broker.stderr)")
+        let bootstrap = broker.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let scratch = try ScratchDirectory()
+        let spool = scratch.url.appendingPathComponent("spool").path
+        let cfg = try scratch.write(
+            "pb.yml",
+            """
+            packetbeat.flows: {timeout: 30s, period: 10s}
+            path.data: \(scratch.url.path)/data
+            output.kafka: {hosts: ["\(bootstrap)"], topic: wb-flows}
+            queue.disk: {path: \(spool), max_size: 64MB}
+            run_as_user: nobody
+            """)
+        let r = try run(Paths.binary, ["-c", cfg, "-e", "-I", Paths.sample, "-t"], timeout: 120)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("dropped privileges to nobody"), "\(r.stderr)")
+        let summary = r.stderr.split(separator: "\n").last { $0.hasPrefix("wirebeat: ") }.map(String.init) ?? ""
+        let published = Int(summary.split(separator: ",").dropFirst(2).first?.split(separator: " ").first ?? "") ?? 0
+        #expect(published > 0, "\(summary)")
+        #expect(summary.contains(" 0 failed, 0 dropped"), "\(summary)")
+        #expect(summary.contains(" 0 write errors"), "\(summary)")
+        // Everything in the spool belongs to the user: what was created before the switch was handed over,
+        // what came after was created by it.
+        let entries = try FileManager.default.subpathsOfDirectory(atPath: spool)
+        #expect(!entries.isEmpty)
+        #expect(Self.owner(spool) == Self.nobody)
+        for entry in entries { #expect(Self.owner(spool + "/" + entry) == Self.nobody, "\(entry)") }
     }
 
     @Test func anUnknownUserIsAConfigurationError() throws {
