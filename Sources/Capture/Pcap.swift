@@ -52,11 +52,16 @@ public final class PcapHandle: PacketSource {
     /// with `fopen` and a 1 MiB buffer. The file must not shrink while it is replayed: a page beyond the new
     /// end cannot be read, mapped or not.
     public static func openOffline(path: String) throws(CaptureError) -> PcapHandle {
-        var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw CaptureError("cannot open capture file \(path): \(String(cString: strerror(errno)))")
         }
+        return try openOffline(descriptor: descriptor, path: path)
+    }
+
+    /// Opens a capture file from an open descriptor (read from its start), which the handle takes over.
+    public static func openOffline(descriptor: Int32, path: String) throws(CaptureError) -> PcapHandle {
+        var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
         let mapping = mapRegularFile(descriptor)
         var file: UnsafeMutablePointer<FILE>? = nil
         if let (address, length) = mapping {
@@ -117,8 +122,9 @@ public final class PcapHandle: PacketSource {
             let detail = String(cString: pcap_geterr(h))
             let hint: String
             switch status {
-            case PCAP_ERROR_PERM_DENIED:
-                hint = " (capturing needs CAP_NET_RAW, and CAP_NET_ADMIN for promiscuous mode; run as root or grant them)"
+            case PCAP_ERROR_PERM_DENIED, PCAP_ERROR_PROMISC_PERM_DENIED:
+                pcap_close(h)
+                throw CaptureError(PcapHandle.permissionMessage(options, detail: detail))
             case PCAP_ERROR_NO_SUCH_DEVICE:
                 hint = " (no such device; `wirebeat devices` lists the capture devices)"
             default:
@@ -134,12 +140,31 @@ public final class PcapHandle: PacketSource {
         }
         if options.inboundOnly && pcap_setdirection(h, PCAP_D_IN) != 0 {
             throw CaptureError(
-                "cannot capture inbound packets only (ignore_outgoing) on \(options.device): \(String(cString: pcap_geterr(h)))")
+                "cannot capture inbound packets only (ignore_outgoing) on \(options.device): \(String(cString: pcap_geterr(h)))"
+            )
         }
         if !options.bpfFilter.isEmpty {
             try handle.setFilter(options.bpfFilter)
         }
         return handle
+    }
+
+    /// What a capture refused for lack of privilege needs, and the ways to grant it.
+    public static func permissionMessage(_ options: LiveCaptureOptions, detail: String) -> String {
+        let needs = options.promiscuous ? "CAP_NET_RAW (and CAP_NET_ADMIN for promiscuous mode)" : "CAP_NET_RAW"
+        let setcap = options.promiscuous ? "cap_net_raw,cap_net_admin" : "cap_net_raw"
+        let ambient = options.promiscuous ? "CAP_NET_RAW CAP_NET_ADMIN" : "CAP_NET_RAW"
+        return "capturing on \(options.device) needs \(needs): run as root, grant them with "
+            + "\"setcap \(setcap)=eip \(executablePath())\", or AmbientCapabilities=\(ambient) in the systemd unit "
+            + "(libpcap: \(detail))"
+    }
+
+    /// The absolute path of the running executable (for the setcap hint).
+    static func executablePath() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return "/path/to/wirebeat" }
+        return PcapHandle.string(buffer)
     }
 
     /// Compiles and installs a BPF filter (works on files too).
@@ -271,5 +296,43 @@ public final class PcapHandle: PacketSource {
 extension UnsafeRawBufferPointer {
     fileprivate func loadBE64(at offset: Int) -> UInt64 {
         UInt64(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+}
+
+/// A capture file kept open for the whole run, so a replay can read it again (`-l`) after `run_as_user`
+/// switched to a user who could not open it by name.
+public final class CaptureFile {
+    public let path: String
+    private var descriptor: Int32
+
+    /// Opens `path` for reading.
+    public init(path: String) throws(CaptureError) {
+        self.path = path
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw CaptureError("cannot open capture file \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    deinit { close() }
+
+    /// A new handle reading the file from its start.
+    public func handle() throws(CaptureError) -> PcapHandle {
+        guard descriptor >= 0 else { throw CaptureError("capture file \(path) is closed") }
+        let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+        guard copy >= 0, lseek(copy, 0, SEEK_SET) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if copy >= 0 { Glibc.close(copy) }
+            throw CaptureError("cannot read capture file \(path) again: \(reason)")
+        }
+        return try PcapHandle.openOffline(descriptor: copy, path: path)
+    }
+
+    /// Releases the descriptor (handles already made stay usable).
+    public func close() {
+        if descriptor >= 0 {
+            Glibc.close(descriptor)
+            descriptor = -1
+        }
     }
 }

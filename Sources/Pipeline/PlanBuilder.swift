@@ -36,19 +36,33 @@ public enum PlanBuilder {
     public static func plan(
         settings: Settings, file: String?, topspeed: Bool?, loop: Int?, resolveDevices: Bool = true
     ) throws(PlanError) -> RunPlan {
-        guard let interface = settings.interfaces.first else { throw PlanError(message: "no packetbeat.interfaces configured") }
+        guard let interface = settings.interfaces.first else {
+            throw PlanError(message: "no packetbeat.interfaces configured")
+        }
         let filter = bpfFilter(settings: settings, interface: interface)
         let source: RunPlan.Source
         if let path = file ?? interface.file {
             source = .file(
                 path: path, loops: loop ?? interface.loop, topspeed: topspeed ?? interface.topSpeed, bpfFilter: filter)
         } else {
-            let device = resolveDevices ? try deviceName(interface.device) : interface.device.description
-            source = .live(
-                LiveCaptureOptions(
-                    device: device, snaplen: interface.snaplen, bufferSizeBytes: interface.bufferSizeMB * 1_048_576,
-                    promiscuous: interface.promiscuous, bpfFilter: filter,
-                    inboundOnly: interface.ignoreOutgoing || settings.ignoreOutgoing))
+            // Every interface of the list form captures, each with its own options.
+            var all: [LiveCaptureOptions] = []
+            for (i, interface) in settings.interfaces.enumerated() {
+                if interface.file != nil {
+                    throw PlanError(
+                        message:
+                            "packetbeat.interfaces.\(i).file: a file replay cannot be combined with live interfaces (put it first and alone, or use -I)"
+                    )
+                }
+                let device = resolveDevices ? try deviceName(interface.device) : interface.device.description
+                all.append(
+                    LiveCaptureOptions(
+                        device: device, snaplen: interface.snaplen,
+                        bufferSizeBytes: interface.bufferSizeMB * 1_048_576, promiscuous: interface.promiscuous,
+                        bpfFilter: bpfFilter(settings: settings, interface: interface),
+                        inboundOnly: interface.ignoreOutgoing || settings.ignoreOutgoing))
+            }
+            source = .live(all)
         }
         let flows = settings.flows.map {
             FlowTableSettings(
@@ -64,7 +78,8 @@ public enum PlanBuilder {
         let flowClient = try client(settings.flows?.metadata ?? EventMetadataSettings(), notices: &notices)
         let global = ClientProcessing(
             tags: settings.tags, fields: ProcessorFactory.eventFields(settings.fields),
-            fieldsUnderRoot: settings.fieldsUnderRoot, processors: try processors(settings.processors, notices: &notices))
+            fieldsUnderRoot: settings.fieldsUnderRoot,
+            processors: try processors(settings.processors, notices: &notices))
         var clients = [flowClient]
         var dissectors: DissectorSettings? = nil
         if let tls = settings.enabledProtocols.first(where: { $0.type == .tls }) {
@@ -84,6 +99,7 @@ public enum PlanBuilder {
             shutdownTimeout: Double(settings.shutdownTimeout.nanoseconds) / 1e9)
         plan.dissectors = dissectors
         plan.warnings = notYetActive(settings) + notices
+        plan.runAs = try privilegeDrop(settings)
         return plan
     }
 
@@ -91,20 +107,44 @@ public enum PlanBuilder {
     /// so nobody relies on them unknowingly.
     public static func notYetActive(_ settings: Settings) -> [String] {
         var notes: [String] = []
-        if settings.interfaces.count > 1 {
-            notes.append("\(settings.interfaces.count) capture interfaces are configured; this build captures only the first (\(settings.interfaces[0].device))")
-        }
         if case .disk = settings.queue, settings.output.typeName != "kafka" {
-            notes.append("queue.disk is configured; it spools for output.kafka only, the console and file outputs write directly")
+            notes.append(
+                "queue.disk is configured; it spools for output.kafka only, the console and file outputs write directly"
+            )
         }
         if settings.http.enabled {
             notes.append("http.enabled is set; the monitoring endpoint is not implemented yet")
         }
         let undissected = settings.enabledProtocols.filter { $0.type != .tls }.map(\.type.rawValue)
         if !undissected.isEmpty {
-            notes.append("protocol dissectors are not implemented yet for: \(undissected.joined(separator: ", ")); their ports only shape the BPF filter")
+            notes.append(
+                "protocol dissectors are not implemented yet for: \(undissected.joined(separator: ", ")); their ports only shape the BPF filter"
+            )
         }
         return notes
+    }
+
+    /// `run_as_user`: the user (which must exist) and the directories the agent writes: `path.data`, the
+    /// log directory (`logging.files.path`, by default `path.logs`) when logging to files, the disk queue of
+    /// the Kafka output, and the file output's directory.
+    static func privilegeDrop(_ settings: Settings) throws(PlanError) -> PrivilegeDrop? {
+        guard let user = settings.runAsUser else { return nil }
+        guard UserAccount.named(user) != nil else {
+            throw PlanError(message: "run_as_user: no user named \"\(user)\" on this system")
+        }
+        var owned = [settings.paths.data]
+        // Log files are written only when logging to files (and not to standard error), as in Beats.
+        if settings.logging.toFiles && !settings.logging.toStderr { owned.append(settings.logging.files.path) }
+        if case .disk(let disk) = settings.queue, case .kafka = settings.output { owned.append(disk.path) }
+        var shared: [(path: String, prefix: String)] = []
+        if case .file(let f) = settings.output {
+            if f.path == settings.paths.data || f.path.hasPrefix(settings.paths.data + "/") {
+                owned.append(f.path)
+            } else {
+                shared.append((f.path, f.filename))
+            }
+        }
+        return PrivilegeDrop(user: user, ownedDirectories: owned, sharedDirectories: shared)
     }
 
     /// What the pipeline adds to, and runs on, one source's events.
@@ -159,7 +199,10 @@ public enum PlanBuilder {
             let devices: [CaptureDevice]
             do { devices = try PcapHandle.devices() } catch { throw PlanError(message: error.description) }
             guard i >= 0 && i < devices.count else {
-                throw PlanError(message: "packetbeat.interfaces.device: no device with index \(i) (wirebeat devices lists \(devices.count))")
+                throw PlanError(
+                    message:
+                        "packetbeat.interfaces.device: no device with index \(i) (wirebeat devices lists \(devices.count))"
+                )
             }
             return devices[i].name
         }
@@ -218,7 +261,10 @@ public enum PlanBuilder {
         agent["id"] = .string(identity.id)
         agent["name"] = .string(name)
         agent["build"] = .object(["original": .string("wirebeat \(WirebeatVersion.wirebeat)")])
-        return ["agent": .object(agent), "ecs": .object(["version": .string(WirebeatVersion.ecs)]), "host": .object(["name": .string(host)])]
+        return [
+            "agent": .object(agent), "ecs": .object(["version": .string(WirebeatVersion.ecs)]),
+            "host": .object(["name": .string(host)]),
+        ]
     }
 }
 

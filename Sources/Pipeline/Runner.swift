@@ -10,6 +10,7 @@ import Logging
 import NetModel
 import Outputs
 import PacketDecoding
+import Synchronization
 
 /// What to capture and how to process it, built from the configuration and the command line.
 public struct RunPlan: Sendable {
@@ -17,8 +18,9 @@ public struct RunPlan: Sendable {
     public enum Source: Sendable, Equatable {
         /// Replay a pcap/pcapng file `loops` times (0 = forever); `topspeed` disables pacing.
         case file(path: String, loops: Int, topspeed: Bool, bpfFilter: String)
-        /// Capture live.
-        case live(LiveCaptureOptions)
+        /// Capture live on every listed device at once: one capture thread and one packet path (decoder,
+        /// flow table, TCP state) per device, as Packetbeat runs one sniffer per interface.
+        case live([LiveCaptureOptions])
     }
 
     public var source: Source
@@ -33,6 +35,8 @@ public struct RunPlan: Sendable {
     public var shutdownTimeout: Double
     /// Settings this build accepts but does not act on yet, explained for the log (never silent).
     public var warnings: [String] = []
+    /// `run_as_user`: applied once every source is open, before the first packet is read.
+    public var runAs: PrivilegeDrop? = nil
 
     public init(
         source: Source, flows: FlowTableSettings?, decoderLimits: DecoderLimits = .standard, queueCapacity: Int,
@@ -105,13 +109,16 @@ public struct RunSummary: Sendable {
     }
 }
 
-/// Drives one run.
-public final class Runner {
+/// Drives one run. Unchecked: its properties are set once in `init`; `stats` and `parts` are lock-protected,
+/// and each capture thread owns its own handle and packet path.
+public final class Runner: @unchecked Sendable {
     let plan: RunPlan
     let output: any Output
     let logger: Logger
     /// The counters while the run goes on (the monitoring endpoint and the metrics log read them).
     public let stats: LiveStats
+    /// The counters of each source's packet path, summed into `stats`.
+    private let parts = Mutex<[RunSummary]>([])
 
     public init(plan: RunPlan, output: any Output, logger: Logger) {
         self.plan = plan
@@ -120,13 +127,79 @@ public final class Runner {
         stats = LiveStats(startUptime: ProcessInfo.processInfo.systemUptime)
     }
 
-    /// Copies the packet path's counters (and the live capture's statistics) to `stats`.
-    func publishStats(_ path: PacketPath, source: PcapHandle?) {
+    /// Copies the packet path's counters (and the live capture's statistics) of source `index` to `stats`,
+    /// which holds the sum over all sources.
+    func publishStats(_ path: PacketPath, source: PcapHandle?, index: Int = 0) {
         let capture = source?.stats()
-        stats.publishCapture { s in
-            Self.copy(path, into: &s)
-            if let capture { s.capture = capture }
+        parts.withLock { parts in
+            while parts.count <= index { parts.append(RunSummary()) }
+            Self.copy(path, into: &parts[index])
+            if let capture { parts[index].capture = capture }
+            let total = Self.sum(parts)
+            stats.publishCapture { s in
+                Self.copyCaptureCounters(total, into: &s)
+            }
         }
+    }
+
+    /// The capture-side counters of several sources added up.
+    static func sum(_ parts: [RunSummary]) -> RunSummary {
+        var total = RunSummary()
+        for p in parts {
+            total.packets += p.packets
+            total.bytes += p.bytes
+            total.eventsProduced += p.eventsProduced
+            total.eventsDroppedAtQueue += p.eventsDroppedAtQueue
+            add(p.decode, to: &total.decode)
+            total.flows.created += p.flows.created
+            total.flows.ended += p.flows.ended
+            total.flows.evicted += p.flows.evicted
+            total.flows.reports += p.flows.reports
+            total.flows.packets += p.flows.packets
+            total.flows.skipped += p.flows.skipped
+            total.dissectors.byPort += p.dissectors.byPort
+            total.dissectors.probed += p.dissectors.probed
+            total.dissectors.detected += p.dissectors.detected
+            total.dissectors.events += p.dissectors.events
+            if let c = p.capture {
+                var t = total.capture ?? CaptureStats(received: 0, droppedByKernel: 0, droppedByInterface: 0)
+                t.received += c.received
+                t.droppedByKernel += c.droppedByKernel
+                t.droppedByInterface += c.droppedByInterface
+                total.capture = t
+            }
+        }
+        return total
+    }
+
+    static func add(_ d: DecodeCounters, to t: inout DecodeCounters) {
+        t.frames += d.frames
+        t.nonIP += d.nonIP
+        t.truncated += d.truncated
+        t.payloadTruncated += d.payloadTruncated
+        t.malformed += d.malformed
+        t.unsupportedLinkType += d.unsupportedLinkType
+        t.fragmentsReceived += d.fragmentsReceived
+        t.datagramsReassembled += d.datagramsReassembled
+        t.fragmentSetsExpired += d.fragmentSetsExpired
+        t.fragmentSetsEvicted += d.fragmentSetsEvicted
+        t.fragmentOverlaps += d.fragmentOverlaps
+        for i in 0..<DecodeAnomaly.capacity {
+            let a = DecodeAnomaly(rawValue: UInt8(i))
+            t.anomalies[a] += d.anomalies[a]
+        }
+    }
+
+    /// Copies the counters the capture threads own from `from` to `s`.
+    static func copyCaptureCounters(_ from: RunSummary, into s: inout RunSummary) {
+        s.packets = from.packets
+        s.bytes = from.bytes
+        s.eventsProduced = from.eventsProduced
+        s.eventsDroppedAtQueue = from.eventsDroppedAtQueue
+        s.decode = from.decode
+        s.flows = from.flows
+        s.dissectors = from.dissectors
+        if let c = from.capture { s.capture = c }
     }
 
     static func copy(_ p: PacketPath, into s: inout RunSummary) {
@@ -139,7 +212,8 @@ public final class Runner {
         s.dissectors = p.dissectorCounters
     }
 
-    /// Opens the source (failing before anything is published), runs to the end, and summarises.
+    /// Opens the sources (failing before anything is published), switches to `run_as_user`, runs to the
+    /// end, and summarises.
     public func run() throws(CaptureError) -> RunSummary {
         let start = ProcessInfo.processInfo.systemUptime
         let queue = BatchQueue(capacity: plan.queueCapacity)
@@ -148,8 +222,35 @@ public final class Runner {
         stats.connect(publish: { publisher.counters }, delivery: { kafka?.counters })
         var summary = RunSummary()
 
-        // Open first, so a bad file or device fails fast.
-        let firstSource = try openSource(loopIndex: 0)
+        // Open everything first, so a bad file or device fails fast, and every handle is open before the
+        // switch to run_as_user.
+        var file: CaptureFile? = nil
+        var firstFile: PcapHandle? = nil
+        var live: [PcapHandle] = []
+        switch plan.source {
+        case .file(let path, _, _, _):
+            let f = try CaptureFile(path: path)
+            file = f
+            firstFile = try openFile(f, loopIndex: 0)
+        case .live(let all):
+            for options in all {
+                do {
+                    live.append(try openLive(options))
+                } catch {
+                    for h in live { h.close() }
+                    throw error
+                }
+            }
+        }
+        if let drop = plan.runAs {
+            do {
+                try drop.apply(logger: logger)
+            } catch {
+                firstFile?.close()
+                for h in live { h.close() }
+                throw CaptureError(error.message)
+            }
+        }
         StopSignal.install()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
@@ -159,43 +260,55 @@ public final class Runner {
         thread.name = "wirebeat-publish"
         thread.start()
 
-        var path: PacketPath? = nil
-        var lastTime = Timestamp.zero
         switch plan.source {
         case .file(_, let loops, let topspeed, _):
+            guard let file, let firstFile else { break }
+            var lastTime = Timestamp.zero
             var loopIndex = 0
             var shift: Int64 = 0
-            var source: PcapHandle? = firstSource
+            var source: PcapHandle? = firstFile
             var p = PacketPath(
-                linkType: firstSource.linkType, decoderLimits: plan.decoderLimits, flowSettings: plan.flows,
+                linkType: firstFile.linkType, decoderLimits: plan.decoderLimits, flowSettings: plan.flows,
                 dissectors: plan.dissectors, queue: queue, blockWhenFull: true)
-            while let src = source {
-                let (first, last) = replay(src, into: &p, shift: shift, topspeed: topspeed, publisher: publisher)
-                src.close()
-                if let last { lastTime = max(lastTime, last) }
-                loopIndex += 1
-                if StopSignal.requested || publisher.outputClosed { break }
-                if loops != 0 && loopIndex >= loops { break }
-                // Shift later loops so capture time keeps moving forward and flows stay meaningful.
-                if let first, let last { shift += (last - first).nanoseconds + 1_000_000 } else { break }
-                source = try openSource(loopIndex: loopIndex)
+            do {
+                while let src = source {
+                    let (first, last) = replay(src, into: &p, shift: shift, topspeed: topspeed, publisher: publisher)
+                    src.close()
+                    if let last { lastTime = max(lastTime, last) }
+                    loopIndex += 1
+                    if StopSignal.requested || publisher.outputClosed { break }
+                    if loops != 0 && loopIndex >= loops { break }
+                    // Shift later loops so capture time keeps moving forward and flows stay meaningful.
+                    if let first, let last { shift += (last - first).nanoseconds + 1_000_000 } else { break }
+                    source = try openFile(file, loopIndex: loopIndex)
+                }
+            } catch {
+                // A failed re-open ends the replay like the end of the file; the flows seen are still flushed.
+                logger.error("\(error)")
             }
-            path = p
+            file.close()
+            p.finish(at: lastTime)
+            publishStats(p, source: nil)
         case .live:
-            var p = PacketPath(
-                linkType: firstSource.linkType, decoderLimits: plan.decoderLimits, flowSettings: plan.flows,
-                dissectors: plan.dissectors, queue: queue, blockWhenFull: false)
-            lastTime = capture(firstSource, into: &p, publisher: publisher)
-            path = p
-            summary.capture = firstSource.stats()
-            firstSource.close()
+            if live.count == 1 {
+                captureAll(live[0], index: 0, queue: queue, publisher: publisher)
+            } else {
+                let group = DispatchGroup()
+                for (index, handle) in live.enumerated() {
+                    nonisolated(unsafe) let h = handle
+                    group.enter()
+                    let worker = Thread { [self] in
+                        captureAll(h, index: index, queue: queue, publisher: publisher)
+                        group.leave()
+                    }
+                    worker.name = "wirebeat-capture-\(index)"
+                    worker.start()
+                }
+                group.wait()
+            }
         }
 
-        if var p = path {
-            p.finish(at: lastTime)
-            Self.copy(p, into: &summary)
-            publishStats(p, source: nil)
-        }
+        Self.copyCaptureCounters(parts.withLock { Self.sum($0) }, into: &summary)
         queue.close()
         publisher.setRetryDeadline(secondsFromNow: plan.shutdownTimeout)
         done.wait()
@@ -206,22 +319,36 @@ public final class Runner {
         return summary
     }
 
-    func openSource(loopIndex: Int) throws(CaptureError) -> PcapHandle {
-        switch plan.source {
-        case .file(let path, _, _, let filter):
-            let h = try PcapHandle.openOffline(path: path)
-            if !filter.isEmpty { try h.setFilter(filter) }
-            if loopIndex == 0 {
-                logger.info("replaying \(path) (link type \(PcapHandle.linkTypeName(h.linkType)))")
-            }
-            return h
-        case .live(let options):
-            let h = try PcapHandle.openLive(options)
-            logger.info(
-                "capturing on \(options.device) (link type \(PcapHandle.linkTypeName(h.linkType)), filter \"\(options.bpfFilter)\")"
-            )
-            return h
+    /// Captures on one live source until stopped, flushes its packet path, and records its final counters
+    /// (with the source's kernel statistics) as part `index`.
+    func captureAll(_ handle: PcapHandle, index: Int, queue: BatchQueue, publisher: Publisher) {
+        var p = PacketPath(
+            linkType: handle.linkType, decoderLimits: plan.decoderLimits, flowSettings: plan.flows,
+            dissectors: plan.dissectors, queue: queue, blockWhenFull: false)
+        let lastTime = capture(handle, into: &p, publisher: publisher, index: index)
+        p.finish(at: lastTime)
+        publishStats(p, source: handle, index: index)
+        handle.close()
+    }
+
+    /// Opens (or re-opens, for a later loop) the replayed file and installs its filter.
+    func openFile(_ file: CaptureFile, loopIndex: Int) throws(CaptureError) -> PcapHandle {
+        guard case .file(let path, _, _, let filter) = plan.source else { throw CaptureError("not a file replay") }
+        let h = try file.handle()
+        if !filter.isEmpty { try h.setFilter(filter) }
+        if loopIndex == 0 {
+            logger.info("replaying \(path) (link type \(PcapHandle.linkTypeName(h.linkType)))")
         }
+        return h
+    }
+
+    /// Opens one live device.
+    func openLive(_ options: LiveCaptureOptions) throws(CaptureError) -> PcapHandle {
+        let h = try PcapHandle.openLive(options)
+        logger.info(
+            "capturing on \(options.device) (link type \(PcapHandle.linkTypeName(h.linkType)), filter \"\(options.bpfFilter)\")"
+        )
+        return h
     }
 
     /// Replays one pass of a file; returns the first and last (shifted) timestamps seen.
@@ -266,7 +393,7 @@ public final class Runner {
     }
 
     /// Captures live until a signal or a closed output; returns the last capture time.
-    func capture(_ src: PcapHandle, into path: inout PacketPath, publisher: Publisher) -> Timestamp {
+    func capture(_ src: PcapHandle, into path: inout PacketPath, publisher: Publisher, index: Int = 0) -> Timestamp {
         var last = Timestamp.zero
         var lastHandOver = ProcessInfo.processInfo.systemUptime
         while !StopSignal.requested && !publisher.outputClosed {
@@ -287,7 +414,7 @@ public final class Runner {
             let wall = ProcessInfo.processInfo.systemUptime
             if wall - lastHandOver >= 0.25 {
                 path.handOver()
-                publishStats(path, source: src)
+                publishStats(path, source: src, index: index)
                 lastHandOver = wall
             }
         }

@@ -187,7 +187,7 @@ func batch(_ events: [Event], client: UInt8 = 0) -> EventBatch {
     @Test func liveCaptureOptionsFollowTheInterfaceSettings() throws {
         let s = try settings("packetbeat.interfaces: {device: eth1, snaplen: 1514, buffer_size_mb: 4, ignore_outgoing: true}\n")
         let plan = try PlanBuilder.plan(settings: s, file: nil, topspeed: nil, loop: nil, resolveDevices: false)
-        guard case .live(let o) = plan.source else {
+        guard case .live(let all) = plan.source, all.count == 1, let o = all.first else {
             Issue.record("expected a live source")
             return
         }
