@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // System libraries, found through pkg-config (libpcap-dev, librdkafka-dev on Debian).
@@ -98,10 +101,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // The monitoring endpoint (`http.*`): `/`, `/stats`, and `/metrics` through swift-metrics + Prometheus.
+        .target(
+            name: "Monitoring",
+            dependencies: [
+                "Pipeline", "Events",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "wirebeat",
             dependencies: [
-                "Pipeline", "Config", "Capture", "Outputs", "Events", "KafkaOutput",
+                "Pipeline", "Config", "Capture", "Outputs", "Events", "KafkaOutput", "Monitoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -143,6 +156,7 @@ let package = Package(
             ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "DeployTests", dependencies: ["TestSupport", "Yams"]),
+        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Pipeline", "Events"]),
         .testTarget(name: "DissectorKitTests", dependencies: ["DissectorKit", "WireKit", "Events"]),
         .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "WireKit", "TestSupport"], path: "Tests/Protocols/TLSTests/Wire"),
         .testTarget(

@@ -17,6 +17,7 @@ import TLSAnalysis
 public struct PlanError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
+    public init(message: String) { self.message = message }
 }
 
 /// Versions the events and `wirebeat version` report.
@@ -111,9 +112,6 @@ public enum PlanBuilder {
             notes.append(
                 "queue.disk is configured; it spools for output.kafka only, the console and file outputs write directly"
             )
-        }
-        if settings.http.enabled {
-            notes.append("http.enabled is set; the monitoring endpoint is not implemented yet")
         }
         let undissected = settings.enabledProtocols.filter { $0.type != .tls }.map(\.type.rawValue)
         if !undissected.isEmpty {

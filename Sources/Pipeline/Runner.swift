@@ -69,6 +69,8 @@ public struct RunSummary: Sendable {
     /// True when the run stopped on a signal rather than at the end of the input.
     public var interrupted = false
 
+    public init() {}
+
     /// Packets per second of wall time.
     public var packetsPerSecond: Double { elapsedSeconds > 0 ? Double(packets) / elapsedSeconds : 0 }
 
@@ -370,9 +372,10 @@ public final class Runner: @unchecked Sendable {
                 path.process(frame, timestamp: ts)
                 last = ts
                 n &+= 1
-                // A relaxed atomic load per packet is cheap; the output check takes a lock, so it is sampled.
+                // A relaxed atomic load per packet is cheap; the output check takes a lock, so it is sampled
+                // (on every packet of a paced replay, which sleeps between packets anyway).
                 if StopSignal.requested { break loop }
-                if n & 1023 == 0 {
+                if n & 1023 == 0 || !topspeed {
                     if publisher.outputClosed { break loop }
                     let wall = ProcessInfo.processInfo.systemUptime
                     if wall - lastStats >= 0.25 {

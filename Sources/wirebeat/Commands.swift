@@ -7,6 +7,7 @@ import Capture
 import Config
 import Foundation
 import Logging
+import Monitoring
 import Outputs
 import Pipeline
 
@@ -148,16 +149,42 @@ struct Run: ParsableCommand {
         }
         for note in plan.warnings { logger.warning("\(note)") }
         let runner = Runner(plan: plan, output: output, logger: logger)
+        let stats = runner.stats
+        let source = MonitoringSource(
+            beat: BeatInfo(builtins: plan.publish.builtins), outputType: output.typeName,
+            snapshot: { stats.snapshot(nowUptime: ProcessInfo.processInfo.systemUptime) })
+        let monitoring = try startMonitoring(settings.http, source: source, logger: logger)
+        defer { monitoring?.stop() }
+        let metricsLog =
+            settings.logging.metrics.enabled
+            ? MetricsLogger(
+                source: source, period: Double(settings.logging.metrics.period.nanoseconds) / 1e9, logger: logger)
+            : nil
         let summary: RunSummary
         do {
             summary = try runner.run()
         } catch {
+            metricsLog?.stop()
             FileHandle.standardError.write(Data("Exiting: \(error)\n".utf8))
             throw ExitCode(1)
         }
+        metricsLog?.stop()
         FileHandle.standardError.write(Data((summary.line + "\n").utf8))
         let failed = summary.publish.failed + (summary.delivery?.failed ?? 0)
         if failed > 0 && !StopSignal.requested { throw ExitCode(1) }
+    }
+
+    /// Starts the monitoring endpoint when `http.enabled`, before capture begins (a bad address fails the start).
+    func startMonitoring(_ http: HTTPSettings, source: MonitoringSource, logger: Logger) throws -> MonitoringServer? {
+        guard http.enabled else { return nil }
+        do {
+            let server = try MonitoringServer(host: http.host, port: http.port, source: source)
+            logger.info("monitoring endpoint listening on \(server.address) (/, /stats, /metrics)")
+            return server
+        } catch {
+            FileHandle.standardError.write(Data("Exiting: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }
 
@@ -177,6 +204,9 @@ struct TestConfig: ParsableCommand {
         do {
             _ = try PlanBuilder.plan(
                 settings: loaded.settings, file: nil, topspeed: nil, loop: nil, resolveDevices: false)
+            if loaded.settings.http.enabled {
+                try MonitoringServer.validate(host: loaded.settings.http.host).get()
+            }
             for notice in try PlanBuilder.validateOutput(settings: loaded.settings) {
                 FileHandle.standardError.write(
                     Data("wirebeat: warning: output.\(loaded.settings.output.typeName): \(notice)\n".utf8))
