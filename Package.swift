@@ -101,6 +101,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // wirebeat's own logs: rotated ECS JSON files, standard error, selectors, secrets redacted.
+        .target(
+            name: "AgentLogging",
+            dependencies: ["Events", "NetModel", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         // The monitoring endpoint (`http.*`): `/`, `/stats`, and `/metrics` through swift-metrics + Prometheus.
         .target(
             name: "Monitoring",
@@ -114,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "wirebeat",
             dependencies: [
-                "Pipeline", "Config", "Capture", "Outputs", "Events", "KafkaOutput", "Monitoring",
+                "Pipeline", "Config", "Capture", "Outputs", "Events", "KafkaOutput", "Monitoring", "AgentLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -156,6 +161,9 @@ let package = Package(
             ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "DeployTests", dependencies: ["TestSupport", "Yams"]),
+        .testTarget(
+            name: "AgentLoggingTests",
+            dependencies: ["AgentLogging", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Pipeline", "Events"]),
         .testTarget(name: "DissectorKitTests", dependencies: ["DissectorKit", "WireKit", "Events"]),
         .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "WireKit", "TestSupport"], path: "Tests/Protocols/TLSTests/Wire"),

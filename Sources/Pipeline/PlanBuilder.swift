@@ -113,6 +113,19 @@ public enum PlanBuilder {
                 "queue.disk is configured; it spools for output.kafka only, the console and file outputs write directly"
             )
         }
+        let logging = settings.logging
+        let inactiveLogging =
+            [
+                (logging.files.interval > .zero, "logging.files.interval"), (logging.toSyslog, "logging.to_syslog"),
+                (logging.toEventlog, "logging.to_eventlog"),
+                (logging.files.redirectStderr, "logging.files.redirect_stderr"),
+            ]
+            .filter(\.0).map(\.1)
+        if !inactiveLogging.isEmpty {
+            notes.append(
+                "\(inactiveLogging.joined(separator: ", ")): not implemented; logs rotate by size and go to files or standard error"
+            )
+        }
         let undissected = settings.enabledProtocols.filter { $0.type != .tls }.map(\.type.rawValue)
         if !undissected.isEmpty {
             notes.append(

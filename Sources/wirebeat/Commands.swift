@@ -136,7 +136,8 @@ struct Run: ParsableCommand {
     func run() throws {
         let loaded = try global.load()
         let settings = loaded.settings
-        let logger = LogSetup.makeLogger(settings.logging, label: "packetbeat")
+        let logger = LogSetup.makeLogger(
+            settings.logging, label: "packetbeat", files: true, secrets: loaded.secretValues())
         let plan: RunPlan
         let output: any Output
         do {

@@ -48,4 +48,8 @@ public struct LoadedConfig: Sendable {
     /// The merged configuration after `-E` overrides and `${VAR}` expansion as YAML, secrets replaced by
     /// "[REDACTED]" (for `export config`). Defaults are not filled in: this is what the user wrote.
     public func effectiveYAML() -> String { EffectiveYAML.render(tree) }
+
+    /// The values `effectiveYAML` hides (passwords, tokens, Authorization headers, passwords in URLs), so that
+    /// logs can hide them too. Empty values are left out.
+    public func secretValues() -> [String] { Set(EffectiveYAML.secrets(tree)).filter { !$0.isEmpty }.sorted() }
 }

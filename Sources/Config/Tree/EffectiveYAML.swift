@@ -45,6 +45,36 @@ enum EffectiveYAML {
         }
     }
 
+    /// Every secret value of the tree (the texts `redact` would hide), for redacting logs.
+    static func secrets(_ node: ConfigNode, path: [String] = []) -> [String] {
+        switch node.kind {
+        case .scalar(let scalar):
+            let text = scalar.text
+            guard let scheme = text.range(of: "://") else { return [] }
+            let authority = text[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else {
+                return []
+            }
+            return [String(authority[authority.index(after: colon)..<at])]
+        case .list(let elements):
+            return elements.flatMap { element -> [String] in
+                if let key = element.entry("key")?.value.scalarValue?.text, isSecret(key: key, path: []),
+                    let value = element.entry("value")?.value.scalarValue?.text
+                {
+                    return [value]
+                }
+                return secrets(element, path: path)
+            }
+        case .map(let entries):
+            return entries.flatMap { entry -> [String] in
+                if isSecret(key: entry.key, path: path), !entry.value.isNull {
+                    if let text = entry.value.scalarValue?.text { return [text] }
+                }
+                return secrets(entry.value, path: path + [entry.key])
+            }
+        }
+    }
+
     /// `{key: Authorization, value: ...}` header entries (Kafka `headers`) hide their value.
     private static func redactHeaderEntry(_ node: ConfigNode) -> ConfigNode {
         guard var entries = node.mapEntries, let key = node.entry("key")?.value.scalarValue?.text,
