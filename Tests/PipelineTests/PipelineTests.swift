@@ -104,8 +104,13 @@ func batch(_ events: [Event], client: UInt8 = 0) -> EventBatch {
     @Test func appliesTagsFieldsAndBuiltinsInBeatsOrder() {
         let global = ClientProcessing(tags: ["g"], fields: ["site": .string("paris"), "shared": .string("global")])
         let flows = ClientProcessing(tags: ["f"], fields: ["shared": .string("flows")], index: "flows-idx")
-        let builtins: Fields = ["agent": .object(["type": .string("packetbeat"), "name": .string("n")]), "host": .object(["name": .string("h")])]
-        var e = Event(timestamp: .zero, fields: ["tags": .strings(["existing"]), "agent": .object(["name": .string("mine")]), "x": .null])
+        let builtins: Fields = [
+            "agent": .object(["type": .string("packetbeat"), "name": .string("n")]),
+            "host": .object(["name": .string("h")]),
+        ]
+        var e = Event(
+            timestamp: .zero,
+            fields: ["tags": .strings(["existing"]), "agent": .object(["name": .string("mine")]), "x": .null])
         e.fields.set("y", .int(1))
         let out = publish([e], settings: PublishSettings(clients: [flows], global: global, builtins: builtins))
         let f = out[0]
@@ -121,7 +126,9 @@ func batch(_ events: [Event], client: UInt8 = 0) -> EventBatch {
 
     @Test func fieldsUnderRootMergeAtTheTopAndKeepNullKeepsNulls() {
         let client = ClientProcessing(fields: ["service": .string("edge")], fieldsUnderRoot: true, keepNull: true)
-        let out = publish([Event(timestamp: .zero, fields: ["x": .null])], settings: PublishSettings(clients: [client], global: ClientProcessing(), builtins: Fields()))
+        let out = publish(
+            [Event(timestamp: .zero, fields: ["x": .null])],
+            settings: PublishSettings(clients: [client], global: ClientProcessing(), builtins: Fields()))
         #expect(out[0].fields["service"] == .string("edge"))
         #expect(out[0].fields["fields"] == nil)
         #expect(out[0].fields["x"] == .null)
@@ -131,7 +138,9 @@ func batch(_ events: [Event], client: UInt8 = 0) -> EventBatch {
         let q = BatchQueue(capacity: 100)
         let out = RecordingOutput()
         out.failuresLeft = 1
-        let p = Publisher(queue: q, output: out, settings: PublishSettings(clients: [], global: ClientProcessing(), builtins: Fields()), logger: logger)
+        let p = Publisher(
+            queue: q, output: out,
+            settings: PublishSettings(clients: [], global: ClientProcessing(), builtins: Fields()), logger: logger)
         q.put(batch([Event(timestamp: .zero)]), block: true)
         q.close()
         p.run()
@@ -141,7 +150,9 @@ func batch(_ events: [Event], client: UInt8 = 0) -> EventBatch {
         let q2 = BatchQueue(capacity: 100)
         let closed = RecordingOutput()
         closed.permanentFailure = true
-        let p2 = Publisher(queue: q2, output: closed, settings: PublishSettings(clients: [], global: ClientProcessing(), builtins: Fields()), logger: logger)
+        let p2 = Publisher(
+            queue: q2, output: closed,
+            settings: PublishSettings(clients: [], global: ClientProcessing(), builtins: Fields()), logger: logger)
         q2.put(batch([Event(timestamp: .zero), Event(timestamp: .zero)]), block: true)
         q2.close()
         p2.run()
@@ -152,7 +163,9 @@ func batch(_ events: [Event], client: UInt8 = 0) -> EventBatch {
 
 @Suite struct PlanBuilderTests {
     func settings(_ yaml: String) throws -> Settings {
-        try ConfigLoader.load(yaml: yaml + "\noutput.console.enabled: true\npath.data: /tmp/wirebeat-plan-test\n", name: "t.yml").settings
+        try ConfigLoader.load(
+            yaml: yaml + "\noutput.console.enabled: true\npath.data: /tmp/wirebeat-plan-test\n", name: "t.yml"
+        ).settings
     }
 
     @Test func flowsOnMeansNoFilterLikePacketbeat() throws {
@@ -162,30 +175,37 @@ func batch(_ events: [Event], client: UInt8 = 0) -> EventBatch {
 
     @Test func withoutFlowsTheFilterIsBuiltFromProtocolPorts() throws {
         let s = try settings(
-            "packetbeat.protocols:\n- type: tls\n  ports: [443, 8443]\n- type: dns\n  ports: [53]\n- type: dhcpv4\n- type: icmp\n")
+            "packetbeat.protocols:\n- type: tls\n  ports: [443, 8443]\n- type: dns\n  ports: [53]\n- type: dhcpv4\n- type: icmp\n"
+        )
         #expect(
             PlanBuilder.bpfFilter(settings: s, interface: s.interfaces[0])
                 == "tcp port 443 or tcp port 8443 or port 53 or udp port 67 or udp port 68 or icmp or icmp6")
     }
 
     @Test func withVLANsDoublesTheFilterAndTheUsersFilterWins() throws {
-        let s = try settings("packetbeat.interfaces.with_vlans: true\npacketbeat.protocols:\n- type: tls\n  ports: [443]\n")
-        #expect(PlanBuilder.bpfFilter(settings: s, interface: s.interfaces[0]) == "tcp port 443 or (vlan and (tcp port 443))")
+        let s = try settings(
+            "packetbeat.interfaces.with_vlans: true\npacketbeat.protocols:\n- type: tls\n  ports: [443]\n")
+        #expect(
+            PlanBuilder.bpfFilter(settings: s, interface: s.interfaces[0])
+                == "tcp port 443 or (vlan and (tcp port 443))")
         let u = try settings("packetbeat.interfaces.bpf_filter: \"net 10.0.0.0/8\"\npacketbeat.flows: {}\n")
         #expect(PlanBuilder.bpfFilter(settings: u, interface: u.interfaces[0]) == "net 10.0.0.0/8")
     }
 
     @Test func commandLineFlagsOverrideTheInterfaceFileSettings() throws {
-        let s = try settings("packetbeat.interfaces: {file: a.pcap, loop: 2, topspeed: false}\npacketbeat.flows: {period: -1}\n")
+        let s = try settings(
+            "packetbeat.interfaces: {file: a.pcap, loop: 2, topspeed: false}\npacketbeat.flows: {period: -1}\n")
         let fromConfig = try PlanBuilder.plan(settings: s, file: nil, topspeed: nil, loop: nil, resolveDevices: false)
         #expect(fromConfig.source == .file(path: "a.pcap", loops: 2, topspeed: false, bpfFilter: ""))
         #expect(fromConfig.flows?.period == nil)
-        let fromFlags = try PlanBuilder.plan(settings: s, file: "b.pcap", topspeed: true, loop: 5, resolveDevices: false)
+        let fromFlags = try PlanBuilder.plan(
+            settings: s, file: "b.pcap", topspeed: true, loop: 5, resolveDevices: false)
         #expect(fromFlags.source == .file(path: "b.pcap", loops: 5, topspeed: true, bpfFilter: ""))
     }
 
     @Test func liveCaptureOptionsFollowTheInterfaceSettings() throws {
-        let s = try settings("packetbeat.interfaces: {device: eth1, snaplen: 1514, buffer_size_mb: 4, ignore_outgoing: true}\n")
+        let s = try settings(
+            "packetbeat.interfaces: {device: eth1, snaplen: 1514, buffer_size_mb: 4, ignore_outgoing: true}\n")
         let plan = try PlanBuilder.plan(settings: s, file: nil, topspeed: nil, loop: nil, resolveDevices: false)
         guard case .live(let all) = plan.source, all.count == 1, let o = all.first else {
             Issue.record("expected a live source")
@@ -198,15 +218,19 @@ func batch(_ events: [Event], client: UInt8 = 0) -> EventBatch {
     }
 
     @Test func settingsNotActiveYetAreAnnouncedNotIgnored() throws {
-        let s = try settings("queue.disk.max_size: 100MB\nhttp.enabled: true\npacketbeat.protocols:\n- type: dns\n")
+        let s = try settings(
+            "queue.disk.max_size: 100MB\nhttp.enabled: true\nlogging.files.interval: 1h\npacketbeat.protocols:\n- type: dns\n"
+        )
         let notes = PlanBuilder.notYetActive(s)
         #expect(notes.contains { $0.contains("queue.disk") })
-        #expect(notes.contains { $0.contains("http.enabled") })
+        #expect(notes.contains { $0.contains("logging.files.interval") })
         #expect(notes.contains { $0.contains("dns") })
+        #expect(!notes.contains { $0.contains("http") }, "the monitoring endpoint is active: \(notes)")
     }
 
     @Test func kafkaOutputValidatesWithoutConnecting() throws {
-        let good = try ConfigLoader.load(yaml: "output.kafka: {hosts: [\"k:9092\"], topic: t}\n", name: "t.yml").settings
+        let good = try ConfigLoader.load(yaml: "output.kafka: {hosts: [\"k:9092\"], topic: t}\n", name: "t.yml")
+            .settings
         #expect(throws: Never.self) { try PlanBuilder.validateOutput(settings: good) }
         let yaml = "output.kafka:\n  hosts: [\"k:9092\"]\n  topics:\n  - topic: a\n    when: {equal: {x: 1}}\n"
         let bad = try ConfigLoader.load(yaml: yaml, name: "t.yml").settings
