@@ -123,7 +123,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict),
+            swiftSettings: strict,
+            // mimalloc replaces glibc's malloc for the whole process (librdkafka included): the packet and
+            // publish paths allocate and free small objects at a high rate from two threads, and glibc's
+            // allocator cost a fifth of the CPU time of a TLS replay (scripts/bench-tls, README "Performance").
+            linkerSettings: [.linkedLibrary("mimalloc")]),
 
         // Benchmarks (run by scripts/bench-*; never by the tests).
         .executableTarget(
