@@ -18,21 +18,17 @@ public final class ConsoleOutput: Output {
         buffer.reserveCapacity(ConsoleOutput.flushThreshold * 2)
     }
 
-    public func publish(_ events: [Event]) throws(OutputError) -> PublishReport {
-        var report = PublishReport()
-        for event in events {
-            let mark = buffer.count
-            if codec.encode(event, into: &buffer) {
-                buffer.append(0x0a)
-                report.acked += 1
-            } else {
-                buffer.removeSubrange(mark...)
-                report.dropped += 1
-            }
+    public func publish(_ events: [Event]) throws(OutputError) -> PublishReport { try write(encode(events)) }
+
+    public func encode(_ events: [Event]) -> EncodedBatch { codec.encodeLines(events) }
+
+    public func write(_ batch: EncodedBatch) throws(OutputError) -> PublishReport {
+        for line in batch.records {
+            buffer.append(contentsOf: line)
             if buffer.count >= ConsoleOutput.flushThreshold { try flush() }
         }
         try flush()
-        return report
+        return PublishReport(acked: batch.records.count, dropped: batch.drops.count)
     }
 
     public func flush() throws(OutputError) {

@@ -51,7 +51,6 @@ public final class FileOutput: Output {
     var fd: Int32 = -1
     var size = 0
     var currentPath = ""
-    var buffer: [UInt8] = []
 
     /// Creates the output; the directory and first file are opened at the first write.
     public init(
@@ -73,27 +72,25 @@ public final class FileOutput: Output {
     /// The path of the file being written (empty before the first write).
     public var activePath: String { currentPath }
 
-    public func publish(_ events: [Event]) throws(OutputError) -> PublishReport {
-        var report = PublishReport()
-        for event in events {
-            buffer.removeAll(keepingCapacity: true)
-            guard codec.encode(event, into: &buffer) else {
-                report.dropped += 1
-                continue
-            }
-            buffer.append(0x0a)
-            if buffer.count > options.rotateEveryBytes {
+    public func publish(_ events: [Event]) throws(OutputError) -> PublishReport { try write(encode(events)) }
+
+    public func encode(_ events: [Event]) -> EncodedBatch { codec.encodeLines(events) }
+
+    public func write(_ batch: EncodedBatch) throws(OutputError) -> PublishReport {
+        var report = PublishReport(dropped: batch.drops.count)
+        for line in batch.records {
+            if line.count > options.rotateEveryBytes {
                 // Beats refuses a line bigger than a whole file; so do we, counted as dropped.
                 report.dropped += 1
                 continue
             }
             if fd < 0 {
                 try openInitial()
-            } else if size + buffer.count > options.rotateEveryBytes {
+            } else if size + line.count > options.rotateEveryBytes {
                 try rotate()
             }
-            try writeAll(fd: fd, buffer, what: currentPath)
-            size += buffer.count
+            try writeAll(fd: fd, line, what: currentPath)
+            size += line.count
             report.acked += 1
         }
         return report

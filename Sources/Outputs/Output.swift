@@ -54,16 +54,78 @@ public struct OutputError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// A destination for events. Called from the publish thread only.
+/// A batch encoded for an output: the records in the batch's order, and the events that could not be encoded.
+/// Encoding is the costly half of publishing and needs none of the output's state, so the publisher encodes
+/// batches on several threads at once and writes them one at a time, in order.
+public struct EncodedBatch: Sendable {
+    /// One encoded record per event that could be encoded, in order.
+    public var records: [[UInt8]]
+    /// The events that could not be encoded.
+    public var drops: [EncodeDrop]
+    /// The events themselves, for an output without a separate encoding step (the default `encode`).
+    public var events: [Event]
+
+    public init(records: [[UInt8]] = [], drops: [EncodeDrop] = [], events: [Event] = []) {
+        self.records = records
+        self.drops = drops
+        self.events = events
+    }
+}
+
+/// An event an output could not encode: why (a name of the output's choosing, counted by it) and a line for
+/// the log.
+public struct EncodeDrop: Sendable, Equatable {
+    public var reason: String
+    public var detail: String
+
+    public init(reason: String, detail: String) {
+        self.reason = reason
+        self.detail = detail
+    }
+}
+
+/// A destination for events. `encode` may be called from several publish threads at once; `publish`,
+/// `write`, `flush` and `close` are called by one thread at a time, for batches in order.
 public protocol Output: AnyObject {
     /// The Beats output type name (`console`, `file`, `kafka`).
     var typeName: String { get }
     /// Encodes and writes a batch of events.
     func publish(_ events: [Event]) throws(OutputError) -> PublishReport
+    /// Encodes a batch without touching the output's mutable state.
+    func encode(_ events: [Event]) -> EncodedBatch
+    /// Writes a batch `encode` made.
+    func write(_ batch: EncodedBatch) throws(OutputError) -> PublishReport
     /// Writes anything buffered.
     func flush() throws(OutputError)
     /// Flushes and releases resources.
     func close() throws(OutputError)
+}
+
+extension Output {
+    /// Without a separate encoding step, the events travel as they are and `write` publishes them.
+    public func encode(_ events: [Event]) -> EncodedBatch { EncodedBatch(events: events) }
+
+    public func write(_ batch: EncodedBatch) throws(OutputError) -> PublishReport { try publish(batch.events) }
+}
+
+extension OutputCodec {
+    /// Encodes each event as one line (the codec's bytes and a newline); events the codec refuses are dropped
+    /// with reason `encoding`.
+    public func encodeLines(_ events: [Event]) -> EncodedBatch {
+        var batch = EncodedBatch()
+        batch.records.reserveCapacity(events.count)
+        var line: [UInt8] = []
+        for event in events {
+            line.removeAll(keepingCapacity: true)
+            if encode(event, into: &line) {
+                line.append(0x0a)
+                batch.records.append(line)
+            } else {
+                batch.drops.append(EncodeDrop(reason: "encoding", detail: "the codec could not encode the event"))
+            }
+        }
+        return batch
+    }
 }
 
 /// Writes all of `bytes` to `fd`, retrying on EINTR/EAGAIN; EPIPE and other errors become `OutputError`.

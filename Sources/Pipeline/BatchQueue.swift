@@ -32,13 +32,15 @@ public struct EventBatch: Sendable {
     }
 }
 
-/// A bounded multi-producer, single-consumer queue of batches.
+/// A bounded multi-producer, multi-consumer queue of batches.
 public final class BatchQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var batches: [EventBatch] = []
     private var head = 0
     private var queuedEvents = 0
     private var closed = false
+    /// Batches taken so far.
+    private var taken: UInt64 = 0
     /// Capacity in events (`queue.mem.events`).
     public let capacity: Int
     /// Events discarded because the queue was full and the producer does not block.
@@ -75,6 +77,12 @@ public final class BatchQueue: @unchecked Sendable {
 
     /// Takes the next batch, waiting up to `timeout` seconds; nil on timeout or when closed and drained.
     public func take(timeout: Double) -> EventBatch? {
+        takeNumbered(timeout: timeout)?.batch
+    }
+
+    /// Takes the next batch with its number (0, 1, 2, … in the order batches were put), so that consumers on
+    /// several threads can put their results back in order.
+    public func takeNumbered(timeout: Double) -> (number: UInt64, batch: EventBatch)? {
         condition.lock()
         defer { condition.unlock() }
         let deadline = Date(timeIntervalSinceNow: timeout)
@@ -91,7 +99,9 @@ public final class BatchQueue: @unchecked Sendable {
         }
         queuedEvents -= batch.count
         condition.broadcast()
-        return batch
+        let number = taken
+        taken += 1
+        return (number, batch)
     }
 
     /// No more batches will be put; `take` drains what is left, then returns nil.

@@ -1,12 +1,11 @@
-// The publish path: takes batches from the queue, applies the fields Beats' pipeline adds, and writes them
-// to the output. Runs on its own thread.
+// The publish path: takes batches from the queue, applies the fields Beats' pipeline adds, runs the processors,
+// encodes the events and writes them to the output.
 //
-// Order per event (reference/libbeat.md §4.1): nulls removed unless the client keeps them; global `tags`
-// then the client's `tags` appended to `tags`; global `fields` (under `fields` or at the root), then the
-// client's `fields` merged on top; the client's processors; builtins (`agent.*`, `ecs.version`, `host.name`)
-// only where absent; the global processors. A processor that drops the event ends it there (counted as
-// filtered); one that fails is counted and logged at debug level, and the event goes on, as in Beats.
-
+// Several workers (one per core, at most four) do this at once: each takes the next batch, prepares and encodes
+// it on its own, then waits for its turn and writes it, so batches reach the output in the order they were
+// queued, as with one worker. Preparing and encoding are most of the cost; writing is a copy (console, file) or
+// an append to the spool (Kafka).
+//
 import DissectorRegistry
 import Events
 import Flows
@@ -78,25 +77,36 @@ public struct PublishCounters: Sendable, Equatable {
     public var processorFailures = 0
 }
 
-/// Runs the publish loop.
+/// Runs the publish workers.
 public final class Publisher: @unchecked Sendable {
     let queue: BatchQueue
     let output: any Output
     let settings: PublishSettings
     let logger: Logger
+    /// Number of workers preparing and encoding batches at once.
+    public let workers: Int
     private let lock = NSLock()
     private var _counters = PublishCounters()
     private var _outputClosed = false
-    /// Parsed certificates, reused across TLS events (publish thread only).
-    private let certificates = CertificateCache()
     /// After this point in time (monotonic seconds) failed writes are not retried.
     private var retryDeadline: Double = .infinity
+    /// The number of the batch whose turn it is to be written.
+    private let turn = NSCondition()
+    private var nextToWrite: UInt64 = 0
 
-    public init(queue: BatchQueue, output: any Output, settings: PublishSettings, logger: Logger) {
+    /// One worker per core, at most four: the packet path has a core of its own on larger machines, and the
+    /// output's write turn bounds what more workers could add.
+    public static var defaultWorkers: Int { min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
+
+    public init(
+        queue: BatchQueue, output: any Output, settings: PublishSettings, logger: Logger,
+        workers: Int = Publisher.defaultWorkers
+    ) {
         self.queue = queue
         self.output = output
         self.settings = settings
         self.logger = logger
+        self.workers = max(1, workers)
     }
 
     /// A snapshot of the counters.
@@ -120,15 +130,20 @@ public final class Publisher: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Publishes until the queue is closed and drained.
+    /// Publishes until the queue is closed and drained, then closes the output.
     public func run() {
-        while true {
-            guard let batch = queue.take(timeout: 0.5) else {
-                if queue.isDrained { break }
-                continue
+        let group = DispatchGroup()
+        for index in 1..<workers {
+            group.enter()
+            let thread = Thread { [self] in
+                work()
+                group.leave()
             }
-            publish(batch)
+            thread.name = "wirebeat-publish-\(index)"
+            thread.start()
         }
+        work()
+        group.wait()
         do {
             try output.close()
         } catch {
@@ -136,7 +151,30 @@ public final class Publisher: @unchecked Sendable {
         }
     }
 
-    func publish(_ batch: EventBatch) {
+    /// One worker: takes, prepares and encodes batches, and writes each in its turn.
+    func work() {
+        // Parsed certificates, reused across this worker's TLS events.
+        let certificates = CertificateCache()
+        while true {
+            guard let (number, batch) = queue.takeNumbered(timeout: 0.5) else {
+                if queue.isDrained { break }
+                continue
+            }
+            let (events, processed) = prepare(batch, certificates: certificates)
+            let encoded = events.isEmpty ? EncodedBatch() : output.encode(events)
+            turn.lock()
+            while nextToWrite != number { turn.wait() }
+            turn.unlock()
+            write(encoded, events: events.count, processed: processed)
+            turn.lock()
+            nextToWrite += 1
+            turn.broadcast()
+            turn.unlock()
+        }
+    }
+
+    /// The batch's events with the pipeline's layers and processors applied, and what the processors did.
+    func prepare(_ batch: EventBatch, certificates: CertificateCache) -> ([Event], ProcessorCounters) {
         var events: [Event] = []
         events.reserveCapacity(batch.events.count + batch.reports.count + batch.flowReports.count)
         var processed = ProcessorCounters()
@@ -148,30 +186,33 @@ public final class Publisher: @unchecked Sendable {
             var event = pending.report.event(certificates: certificates)
             if settings.prepare(&event, client: pending.client, counters: &processed) { events.append(event) }
         }
-        if !batch.flowReports.isEmpty {
-            for report in batch.flowReports {
-                var event = settings.flowMapper.event(for: report)
-                if settings.prepare(&event, client: EventBatcher.flowsClient, counters: &processed) { events.append(event) }
-            }
+        for report in batch.flowReports {
+            var event = settings.flowMapper.event(for: report)
+            if settings.prepare(&event, client: EventBatcher.flowsClient, counters: &processed) { events.append(event) }
         }
+        return (events, processed)
+    }
+
+    /// Counts a prepared batch and writes it, retrying failed writes until the shutdown deadline.
+    func write(_ encoded: EncodedBatch, events count: Int, processed: ProcessorCounters) {
         if let failure = processed.lastFailure {
             logger.debug("Fail to apply processor: \(failure) (\(processed.failures) failures in this batch)")
         }
         lock.lock()
-        _counters.received += events.count + processed.filtered
+        _counters.received += count + processed.filtered
         _counters.filtered += processed.filtered
         _counters.processorFailures += processed.failures
         let closed = _outputClosed
         lock.unlock()
-        if events.isEmpty { return }
+        if count == 0 { return }
         if closed {
-            record(failed: events.count)
+            record(failed: count)
             return
         }
         var delay = 1.0
         while true {
             do {
-                let report = try output.publish(events)
+                let report = try output.write(encoded)
                 lock.lock()
                 _counters.acked += report.acked
                 _counters.dropped += report.dropped
@@ -184,15 +225,15 @@ public final class Publisher: @unchecked Sendable {
                     lock.lock()
                     _outputClosed = true
                     lock.unlock()
-                    record(failed: events.count)
+                    record(failed: count)
                     return
                 }
                 lock.lock()
                 let deadline = retryDeadline
                 lock.unlock()
                 if ProcessInfo.processInfo.systemUptime + delay > deadline {
-                    logger.error("\(output.typeName) output failed: \(error.message); \(events.count) events lost at shutdown")
-                    record(failed: events.count)
+                    logger.error("\(output.typeName) output failed: \(error.message); \(count) events lost at shutdown")
+                    record(failed: count)
                     return
                 }
                 logger.warning("\(output.typeName) output failed: \(error.message); retrying in \(delay) s")

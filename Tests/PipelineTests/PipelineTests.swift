@@ -134,6 +134,52 @@ func batch(_ events: [Event], client: UInt8 = 0) -> EventBatch {
         #expect(out[0].fields["x"] == .null)
     }
 
+    @Test(arguments: [1, 2, 4])
+    func workersWriteBatchesInQueueOrder(workers: Int) throws {
+        // Batches of different sizes, so that workers finish encoding out of order; the output must still see
+        // them in the order they were queued. A processor drops every event of some batches (an empty turn).
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("wirebeat-order-\(workers).ndjson").path
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(fd >= 0)
+        defer { unlink(path) }
+        let q = BatchQueue(capacity: 1_000_000)
+        let out = ConsoleOutput(codec: .json(JSONEventEncoder(identity: BeatIdentity(version: "test"))), fileDescriptor: fd)
+        let config = try ConfigLoader.load(
+            yaml: "processors:\n- drop_event.when.equals.skip: true\noutput.console.enabled: true\npath.data: /tmp/wirebeat-plan-test\n",
+            name: "order.yml"
+        ).settings
+        var settings = try PlanBuilder.plan(
+            settings: config, file: "x.pcap", topspeed: true, loop: nil, resolveDevices: false
+        ).publish
+        settings.builtins = Fields()
+        let p = Publisher(queue: q, output: out, settings: settings, logger: logger, workers: workers)
+        #expect(p.workers == workers)
+        var expected: [Int64] = []
+        var n: Int64 = 0
+        for b in 0..<200 {
+            var events: [Event] = []
+            for _ in 0..<((b * 37) % 50 + 1) {
+                n += 1
+                let skip = b % 9 == 0
+                events.append(Event(timestamp: Timestamp(nanoseconds: n * 1_000_000), fields: ["n": .int(n), "skip": .bool(skip)]))
+                if !skip { expected.append(n) }
+            }
+            q.put(batch(events), block: true)
+        }
+        q.close()
+        p.run()
+        close(fd)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        let seen = try lines.map { line -> Int64 in
+            let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return try #require((object["n"] as? NSNumber)?.int64Value)
+        }
+        #expect(seen == expected)
+        #expect(p.counters.acked == expected.count)
+        #expect(p.counters.filtered == Int(n) - expected.count)
+        #expect(p.counters.batches == 200 - (0..<200).filter { $0 % 9 == 0 }.count)
+    }
+
     @Test func transientOutputFailuresAreRetriedAndPermanentOnesStopPublishing() {
         let q = BatchQueue(capacity: 100)
         let out = RecordingOutput()

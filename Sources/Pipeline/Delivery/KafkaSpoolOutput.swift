@@ -47,24 +47,33 @@ public final class KafkaSpoolOutput: Output, @unchecked Sendable {
     /// The delivery counters (with the spool's).
     public var counters: DeliveryCounters { shipper.counters }
 
-    public func publish(_ events: [Event]) throws(OutputError) -> PublishReport {
-        var payloads: [[UInt8]] = []
-        payloads.reserveCapacity(events.count)
-        var dropped = 0
+    public func publish(_ events: [Event]) throws(OutputError) -> PublishReport { try write(encode(events)) }
+
+    /// Routes and encodes each event into its spool payload (header and value).
+    public func encode(_ events: [Event]) -> EncodedBatch {
+        var batch = EncodedBatch()
+        batch.records.reserveCapacity(events.count)
         var buffer: [UInt8] = []
         for event in events {
             buffer.removeAll(keepingCapacity: true)
             switch router.route(event, into: &buffer) {
             case .record:
-                payloads.append(buffer)
+                batch.records.append(buffer)
             case .dropped(let reason, let detail):
-                logger.error("Dropping event: \(detail)")
-                shipper.recordDrop(reason)
-                dropped += 1
+                batch.drops.append(EncodeDrop(reason: reason.rawValue, detail: detail))
             }
         }
-        let accepted = payloads.isEmpty ? 0 : spool.append(payloads)
-        return PublishReport(acked: accepted, dropped: dropped + payloads.count - accepted)
+        return batch
+    }
+
+    /// Counts and logs the drops, and appends the payloads to the spool.
+    public func write(_ batch: EncodedBatch) throws(OutputError) -> PublishReport {
+        for drop in batch.drops {
+            logger.error("Dropping event: \(drop.detail)")
+            shipper.recordDrop(DropReason(rawValue: drop.reason) ?? .encoding)
+        }
+        let accepted = batch.records.isEmpty ? 0 : spool.append(batch.records)
+        return PublishReport(acked: accepted, dropped: batch.drops.count + batch.records.count - accepted)
     }
 
     public func flush() throws(OutputError) {}
