@@ -88,7 +88,10 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "Outputs", dependencies: ["Events"], swiftSettings: strict),
         // The durable queue between the publish path and the output: segment files of checksummed frames.
-        .target(name: "Spool", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "CCRC32C"),
+        .target(
+            name: "Spool", dependencies: ["CCRC32C", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         .target(
             name: "KafkaOutput",
             dependencies: ["CRdKafka", "Config", .product(name: "Logging", package: "swift-log")],

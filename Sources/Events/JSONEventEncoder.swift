@@ -80,8 +80,11 @@ struct Writer {
     let pretty: Bool
     let escapeHTML: Bool
     let fractionDigits: Int
-    /// Whether the current container already has a member (a comma is due), per nesting level.
-    var needComma: [Bool] = []
+    /// Whether the current container already has a member (a comma is due), per nesting level: bit `depth - 1`
+    /// of `commaBits` for the first 64 levels (no allocation for any real event), `deeperCommas` beyond.
+    var commaBits: UInt64 = 0
+    var depth = 0
+    var deeperCommas: [Bool] = []
 
     init(out: [UInt8], pretty: Bool, escapeHTML: Bool, fractionDigits: Int) {
         self.out = out
@@ -93,25 +96,51 @@ struct Writer {
     mutating func newline() {
         guard pretty else { return }
         out.append(UInt8(ascii: "\n"))
-        for _ in 0..<needComma.count { out.append(0x20); out.append(0x20) }
+        for _ in 0..<depth { out.append(0x20); out.append(0x20) }
     }
 
     mutating func separator() {
-        if let last = needComma.last {
-            if last { out.append(UInt8(ascii: ",")) }
-            needComma[needComma.count - 1] = true
-            newline()
+        guard depth > 0 else { return }
+        if depth <= 64 {
+            let bit: UInt64 = 1 << UInt64(depth - 1)
+            if commaBits & bit != 0 { out.append(UInt8(ascii: ",")) }
+            commaBits |= bit
+        } else {
+            if deeperCommas[depth - 65] { out.append(UInt8(ascii: ",")) }
+            deeperCommas[depth - 65] = true
         }
+        newline()
+    }
+
+    /// Opens a nesting level (an object or an array) with no member yet.
+    mutating func push() {
+        depth += 1
+        if depth <= 64 {
+            commaBits &= ~(1 << UInt64(depth - 1))
+        } else {
+            deeperCommas.append(false)
+        }
+    }
+
+    /// Closes a nesting level; true when it had members.
+    mutating func pop() -> Bool {
+        let had: Bool
+        if depth <= 64 {
+            had = commaBits & (1 << UInt64(depth - 1)) != 0
+        } else {
+            had = deeperCommas.removeLast()
+        }
+        depth -= 1
+        return had
     }
 
     mutating func beginObject() {
         out.append(UInt8(ascii: "{"))
-        needComma.append(false)
+        push()
     }
 
     mutating func endObject() {
-        let had = needComma.removeLast()
-        if had { newline() }
+        if pop() { newline() }
         out.append(UInt8(ascii: "}"))
     }
 
@@ -141,14 +170,13 @@ struct Writer {
         case .timestamp(let t): timestamp(t)
         case .array(let items):
             out.append(UInt8(ascii: "["))
-            needComma.append(false)
+            push()
             for item in items {
                 if case .double(let d) = item, !d.isFinite { continue }
                 separator()
                 value(item)
             }
-            let had = needComma.removeLast()
-            if had { newline() }
+            if pop() { newline() }
             out.append(UInt8(ascii: "]"))
         case .object(let f):
             beginObject()

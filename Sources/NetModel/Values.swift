@@ -18,16 +18,22 @@ public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// Lower-case, colon-separated (`00:1b:21:3a:4f:5c`), the form Packetbeat's flow events use.
     public var description: String {
-        let hex: [Character] = Array("0123456789abcdef")
-        var s = ""
-        s.reserveCapacity(17)
-        for i in 0..<6 {
-            let b = Int(value >> UInt64(40 - 8 * i) & 0xff)
-            if i > 0 { s.append(":") }
-            s.append(hex[b >> 4])
-            s.append(hex[b & 0xf])
+        // Built as 17 ASCII bytes: every flow event formats two addresses, and appending Characters pays for
+        // grapheme handling on each of them.
+        String(unsafeUninitializedCapacity: 17) { buffer in
+            for i in 0..<6 {
+                let b = UInt8(truncatingIfNeeded: value >> UInt64(40 - 8 * i))
+                if i > 0 { buffer[3 * i - 1] = UInt8(ascii: ":") }
+                buffer[3 * i] = MACAddress.hexDigit(b >> 4)
+                buffer[3 * i + 1] = MACAddress.hexDigit(b & 0xf)
+            }
+            return 17
         }
-        return s
+    }
+
+    @inline(__always)
+    static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }
 

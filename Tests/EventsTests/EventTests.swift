@@ -112,6 +112,23 @@ import Testing
         #expect(e.encode(value: .object(["a": .array([.int(1)]), "b": .object([:])])) == "{\n  \"a\": [\n    1\n  ],\n  \"b\": {}\n}")
     }
 
+    @Test(arguments: [63, 64, 65, 70, 130])
+    func deepNestingKeepsCommasRightAtEveryLevel(depth: Int) {
+        // Each level holds a member before and after the nested one: a comma is due on both sides of it.
+        var value = FieldValue.array([.int(0), .object([:])])
+        var expected = "[0,{}]"
+        for level in 1...depth {
+            value = .object(["before": .int(Int64(level)), "inner": value, "after": .bool(true)])
+            expected = "{\"before\":\(level),\"inner\":\(expected),\"after\":true}"
+        }
+        #expect(encoder.encode(value: value) == expected)
+        var e = encoder
+        e.pretty = true
+        let pretty = e.encode(value: value)
+        #expect(pretty.filter { !$0.isWhitespace } == expected)
+        #expect(pretty.contains("\n" + String(repeating: "  ", count: depth) + "\"before\""))
+    }
+
     @Test func microsecondPrecision() {
         var e = encoder
         e.fractionDigits = 6

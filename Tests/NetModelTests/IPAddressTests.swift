@@ -124,5 +124,7 @@ import Testing
 
     @Test func macPrintsLowerCaseWithColons() {
         #expect(MACAddress(0x001b_213a_4f5c).description == "00:1b:21:3a:4f:5c")
+        #expect(MACAddress(0xffee_0a09_10af).description == "ff:ee:0a:09:10:af")
+        #expect(MACAddress(0).description == "00:00:00:00:00:00")
     }
 }

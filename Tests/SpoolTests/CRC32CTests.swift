@@ -1,5 +1,7 @@
 import Testing
 
+import CCRC32C
+
 @testable import Spool
 
 @Suite struct CRC32CTests {
@@ -50,5 +52,22 @@ import Testing
             for _ in 0..<8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
         }
         #expect(CRC32C.checksum(bytes) == ~crc)
+    }
+
+    @Test func instructionAndTablesAgree() {
+        // Every length up to three words past a multiple of eight, at every alignment, and a long run.
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<4099).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes.withUnsafeBytes { all in
+            for start in 0..<8 {
+                for length in [0, 1, 7, 8, 9, 15, 16, 17, 31, 64, 100, 4091 - start] {
+                    let piece = UnsafeRawBufferPointer(rebasing: all[start..<(start + length)])
+                    #expect(CRC32C.update(0x1234_5678, piece) == CRC32C.softwareUpdate(0x1234_5678, piece))
+                }
+            }
+        }
+        if CRC32C.hardware {
+            #expect(wirebeat_crc32c_hw(~0, "123456789", 9) == ~UInt32(0xE306_9283))
+        }
     }
 }
