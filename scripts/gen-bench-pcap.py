@@ -3,10 +3,12 @@
 spread over many flows, with realistic sizes (ACKs, small requests, full-size data) and timestamps 10 µs
 apart. Standard library only.
 
-Usage: gen-bench-pcap.py OUT PACKETS FLOWS [BURST]
+Usage: gen-bench-pcap.py OUT PACKETS FLOWS [BURST] [cover]
 
 BURST is the mean number of consecutive packets of one flow (1 = every packet from a random flow, the
 worst case for any flow table; real TCP traffic arrives in bursts of a window's worth of segments).
+With `cover`, the first FLOWS bursts visit every flow once, in order, so that each flow has at least one
+packet (and a flow event) when PACKETS is at least FLOWS times the burst; the rest are drawn at random.
 """
 import random
 import struct
@@ -25,6 +27,7 @@ def checksum(data):
 def main():
     out, packets, flows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     burst = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    cover = len(sys.argv) > 5 and sys.argv[5] == "cover"
     rnd = random.Random(42)
     eth_v4 = bytes.fromhex("0200000000020200000000010800")
     eth_v6 = bytes.fromhex("02000000000202000000000186dd")
@@ -41,9 +44,11 @@ def main():
         ts = 1_700_000_000_000_000
         seqs = {}
         left = 0
+        bursts = 0
         for n in range(packets):
             if left == 0:
-                k = rnd.randrange(flows)
+                k = bursts if cover and bursts < flows else rnd.randrange(flows)
+                bursts += 1
                 left = rnd.randrange(1, 2 * burst) if burst > 1 else 1
                 data_forward = rnd.random() < 0.5
             left -= 1
