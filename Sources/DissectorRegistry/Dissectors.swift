@@ -32,10 +32,10 @@ public struct DissectorSettings: Sendable, Equatable {
 public enum ProtocolReport: Sendable {
     case tls(TLSReport)
 
-    /// The event; `certificates` caches parsed certificates across events of one thread.
-    public func event(certificates: CertificateCache) -> Event {
+    /// The event; `cache` keeps what repeats across the events of one thread (certificates, fingerprints).
+    public func event(cache: TLSEventCache) -> Event {
         switch self {
-        case .tls(let r): return r.event(certificates: certificates)
+        case .tls(let r): return r.event(cache: cache)
         }
     }
 }

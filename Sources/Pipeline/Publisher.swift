@@ -153,14 +153,14 @@ public final class Publisher: @unchecked Sendable {
 
     /// One worker: takes, prepares and encodes batches, and writes each in its turn.
     func work() {
-        // Parsed certificates, reused across this worker's TLS events.
-        let certificates = CertificateCache()
+        // What repeats across this worker's TLS events (certificates, fingerprints), computed once.
+        let cache = TLSEventCache()
         while true {
             guard let (number, batch) = queue.takeNumbered(timeout: 0.5) else {
                 if queue.isDrained { break }
                 continue
             }
-            let (events, processed) = prepare(batch, certificates: certificates)
+            let (events, processed) = prepare(batch, cache: cache)
             let encoded = events.isEmpty ? EncodedBatch() : output.encode(events)
             turn.lock()
             while nextToWrite != number { turn.wait() }
@@ -174,7 +174,7 @@ public final class Publisher: @unchecked Sendable {
     }
 
     /// The batch's events with the pipeline's layers and processors applied, and what the processors did.
-    func prepare(_ batch: EventBatch, certificates: CertificateCache) -> ([Event], ProcessorCounters) {
+    func prepare(_ batch: EventBatch, cache: TLSEventCache) -> ([Event], ProcessorCounters) {
         var events: [Event] = []
         events.reserveCapacity(batch.events.count + batch.reports.count + batch.flowReports.count)
         var processed = ProcessorCounters()
@@ -183,7 +183,7 @@ public final class Publisher: @unchecked Sendable {
             if settings.prepare(&event, client: batch.clients[i], counters: &processed) { events.append(event) }
         }
         for pending in batch.reports {
-            var event = pending.report.event(certificates: certificates)
+            var event = pending.report.event(cache: cache)
             if settings.prepare(&event, client: pending.client, counters: &processed) { events.append(event) }
         }
         for report in batch.flowReports {

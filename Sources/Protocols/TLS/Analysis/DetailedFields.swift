@@ -152,8 +152,8 @@ extension TLSEventMapper {
 
     func certificates(_ chain: [[UInt8]], leafKey: String, chainKey: String, into d: inout Fields) {
         guard let leaf = chain.first else { return }
-        if let fields = certificates.fields(leaf) { d.append(leafKey, .object(CertificateMapping.detailed(fields))) }
-        let rest = chain.dropFirst().compactMap { certificates.fields($0) }.map { FieldValue.object(CertificateMapping.detailed($0)) }
+        if let fields = cache.fields(leaf) { d.append(leafKey, .object(CertificateMapping.detailed(fields))) }
+        let rest = chain.dropFirst().compactMap { cache.fields($0) }.map { FieldValue.object(CertificateMapping.detailed($0)) }
         if !rest.isEmpty { d.append(chainKey, .array(rest)) }
     }
 

@@ -17,7 +17,7 @@ import X509Fields
 /// Maps a finished connection to its event.
 struct TLSEventMapper {
     let settings: TLSSettings
-    let certificates: CertificateCache
+    let cache: TLSEventCache
 
     func event(for c: TLSReport) -> Event {
         let f = c.facts
@@ -52,11 +52,12 @@ struct TLSEventMapper {
         var client = Fields(capacity: 12)
         if let sni { client.append("server_name", .string(sni)) }
         if let summary = TLSEventMapper.fingerprintSummary(f) {
-            client.append("ja3", .string(JA3.fingerprint(summary).md5))
-            client.append("ja4", .string(JA4.fingerprint(summary)))
+            let prints = cache.clientFingerprints(summary)
+            client.append("ja3", .string(prints.ja3))
+            client.append("ja4", .string(prints.ja4))
         }
         let ciphers = f.clientHello?.cipherSuites ?? f.sslv2Hello?.cipherSuites ?? []
-        if !ciphers.isEmpty { client.append("supported_ciphers", .strings(ciphers.map { $0.description })) }
+        if !ciphers.isEmpty { client.append("supported_ciphers", cache.cipherNames(ciphers)) }
         if settings.sendCertificates, !f.clientCertificates.isEmpty {
             certificateFields(f.clientCertificates, into: &client)
         }
@@ -69,7 +70,7 @@ struct TLSEventMapper {
             let s = ServerHelloSummary(
                 version: hello.legacyVersion.rawValue, cipherSuite: hello.cipherSuite.rawValue,
                 extensionTypes: hello.extensions.types.map { $0.rawValue })
-            server.append("ja3s", .string(JA3S.fingerprint(s).md5))
+            server.append("ja3s", .string(cache.ja3s(s)))
         }
         if settings.sendCertificates, !f.serverCertificates.isEmpty {
             certificateFields(f.serverCertificates, into: &server)
@@ -81,7 +82,7 @@ struct TLSEventMapper {
     /// (PEM, leaf first) when raw certificates are asked for.
     func certificateFields(_ chain: [[UInt8]], into side: inout Fields) {
         guard let leafDER = chain.first else { return }
-        let leaf = certificates.fields(leafDER)
+        let leaf = cache.fields(leafDER)
         if !settings.fingerprints.isEmpty {
             var hash = Fields(capacity: 3)
             for alg in settings.fingerprints {

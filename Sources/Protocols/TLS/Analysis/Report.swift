@@ -5,6 +5,8 @@
 import DissectorKit
 import Events
 import NetModel
+import TLSFingerprint
+import TLSWire
 import X509Fields
 
 /// A TLS connection's handshake facts, ready to be mapped to an event.
@@ -22,36 +24,59 @@ public struct TLSReport: Sendable {
     let settings: TLSSettings
 
     /// The Packetbeat event of this connection.
-    public func event(certificates: CertificateCache = CertificateCache()) -> Event {
-        TLSEventMapper(settings: settings, certificates: certificates).event(for: self)
+    public func event(cache: TLSEventCache = TLSEventCache()) -> Event {
+        TLSEventMapper(settings: settings, cache: cache).event(for: self)
     }
 }
 
-/// Parsed certificates by DER: servers present the same chain to every client, so parsing each distinct
-/// certificate once per thread removes most of the cost of certificate fields. Not thread-safe: one per
-/// publishing thread.
-public final class CertificateCache {
-    /// Distinct certificates kept; when full, the cache starts over (cheap, and a working set that large
+/// The parts of TLS events that repeat from connection to connection, computed once per thread: servers
+/// present the same certificate chain to every client, and a fleet's clients are a handful of TLS stacks that
+/// send the same hello every time, so certificate fields, fingerprints (JA3, JA4, JA3S: sorting, MD5 and two
+/// SHA-256 per hello) and the names of an offered cipher list are each derived once per distinct input. Not
+/// thread-safe: one per publishing thread.
+public final class TLSEventCache {
+    /// Distinct entries kept per kind; when full, that kind starts over (cheap, and a working set that large
     /// is rare).
     public static let defaultCapacity = 4096
     private var parsed: [DERKey: CertificateFields?] = [:]
+    private var clientPrints: [ClientHelloSummary: (ja3: String, ja4: String)] = [:]
+    private var serverPrints: [ServerHelloSummary: String] = [:]
+    private var cipherLists: [[UInt16]: FieldValue] = [:]
     private let capacity: Int
-    /// Lookups answered without parsing.
+    /// Lookups answered from the cache.
     public private(set) var hits = 0
 
-    public init(capacity: Int = CertificateCache.defaultCapacity) { self.capacity = max(1, capacity) }
+    public init(capacity: Int = TLSEventCache.defaultCapacity) { self.capacity = max(1, capacity) }
 
     /// The fields of `der`, parsed at most once while cached; nil when it is not a certificate.
     public func fields(_ der: [UInt8]) -> CertificateFields? {
-        let key = DERKey(der)
-        if let known = parsed[key] {
+        remember(DERKey(der), in: &parsed) { X509Parser.fields(der: der) }
+    }
+
+    /// JA3 (MD5) and JA4 of a client hello.
+    func clientFingerprints(_ summary: ClientHelloSummary) -> (ja3: String, ja4: String) {
+        remember(summary, in: &clientPrints) { (JA3.fingerprint(summary).md5, JA4.fingerprint(summary)) }
+    }
+
+    /// JA3S (MD5) of a server hello.
+    func ja3s(_ summary: ServerHelloSummary) -> String {
+        remember(summary, in: &serverPrints) { JA3S.fingerprint(summary).md5 }
+    }
+
+    /// The names of an offered cipher list (`tls.client.supported_ciphers`).
+    func cipherNames(_ suites: [CipherSuite]) -> FieldValue {
+        remember(suites.map(\.rawValue), in: &cipherLists) { .strings(suites.map(\.description)) }
+    }
+
+    private func remember<Key: Hashable, Value>(_ key: Key, in table: inout [Key: Value], _ make: () -> Value) -> Value {
+        if let known = table[key] {
             hits += 1
             return known
         }
-        if parsed.count >= capacity { parsed.removeAll(keepingCapacity: true) }
-        let fields = X509Parser.fields(der: der)
-        parsed[key] = fields
-        return fields
+        if table.count >= capacity { table.removeAll(keepingCapacity: true) }
+        let value = make()
+        table[key] = value
+        return value
     }
 }
 

@@ -7,9 +7,9 @@
 // ALPN (RFC 7301 §3.1). GREASE values (RFC 8701) are kept as they were on the wire: each fingerprint drops them itself.
 
 /// What the fingerprints need from a ClientHello, in wire order and with GREASE values left in.
-public struct ClientHelloSummary: Sendable, Equatable {
+public struct ClientHelloSummary: Sendable, Hashable {
     /// How the hello travelled; JA4 writes it as its first character.
-    public enum Transport: Sendable, Equatable {
+    public enum Transport: Sendable, Hashable {
         /// TLS over TCP (`t`).
         case tcp
         /// TLS inside QUIC CRYPTO frames, RFC 9001 (`q`).
@@ -70,7 +70,7 @@ public struct ClientHelloSummary: Sendable, Equatable {
 }
 
 /// What JA3S needs from a ServerHello.
-public struct ServerHelloSummary: Sendable, Equatable {
+public struct ServerHelloSummary: Sendable, Hashable {
     /// `legacy_version` (`server_version`), `0x0303` for TLS 1.3.
     public var version: UInt16
     /// The selected cipher suite.

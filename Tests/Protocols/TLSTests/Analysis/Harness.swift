@@ -50,7 +50,7 @@ struct TLSRun {
         var tracker = TCPConnectionTracker(
             handler: Dissectors(settings: DissectorSettings(tls: settings, tlsPorts: ports, tlsClient: 1)))
         var packet = DecodedPacket()
-        let certificates = CertificateCache()
+        let cache = TLSEventCache()
         var last = Timestamp.zero
         loop: while true {
             switch source.next() {
@@ -60,14 +60,14 @@ struct TLSRun {
                     packet.transport == .tcp
                 else { continue }
                 tracker.process(packet)
-                tracker.handler.drain { events.append($0.report.event(certificates: certificates)) }
+                tracker.handler.drain { events.append($0.report.event(cache: cache)) }
             case .timeout: continue
             default: break loop
             }
         }
         tracker.expire(now: last)
         tracker.finishAll(reason: .endOfCapture)
-        tracker.handler.drain { events.append($0.report.event(certificates: certificates)) }
+        tracker.handler.drain { events.append($0.report.event(cache: cache)) }
         counters = tracker.handler.counters
     }
 

@@ -1,0 +1,53 @@
+// The per-thread cache of what repeats across TLS events must give exactly what computing afresh gives, for
+// every input, before and after it fills up.
+
+import TLSFingerprint
+import TLSWire
+import Testing
+
+@testable import TLSAnalysis
+
+@Suite struct EventCacheTests {
+    let hello = ClientHelloSummary(
+        legacyVersion: 0x0303, cipherSuites: [0x0A0A, 0x1301, 0x1302, 0xC02F], extensionTypes: [0x0A0A, 0, 10, 13, 16, 43],
+        supportedGroups: [29, 23], ecPointFormats: [0], signatureAlgorithms: [0x0403, 0x0804],
+        supportedVersions: [0x0304, 0x0303], alpnProtocols: [Array("h2".utf8)], hasServerName: true)
+
+    @Test func fingerprintsAreComputedOnceAndEqualTheDirectOnes() {
+        let cache = TLSEventCache()
+        let first = cache.clientFingerprints(hello)
+        #expect(first.ja3 == JA3.fingerprint(hello).md5)
+        #expect(first.ja4 == JA4.fingerprint(hello))
+        #expect(cache.hits == 0)
+        let again = cache.clientFingerprints(hello)
+        #expect(again.ja3 == first.ja3 && again.ja4 == first.ja4)
+        #expect(cache.hits == 1)
+
+        var other = hello
+        other.cipherSuites.append(0x1303)
+        let changed = cache.clientFingerprints(other)
+        #expect(changed.ja4 == JA4.fingerprint(other))
+        #expect(changed.ja4 != first.ja4)
+        #expect(cache.hits == 1)
+
+        let server = ServerHelloSummary(version: 0x0303, cipherSuite: 0x1301, extensionTypes: [43, 51])
+        #expect(cache.ja3s(server) == JA3S.fingerprint(server).md5)
+        #expect(cache.ja3s(server) == JA3S.fingerprint(server).md5)
+        #expect(cache.hits == 2)
+    }
+
+    @Test func cipherNamesFollowTheListOrderAndRefillAfterEviction() {
+        let cache = TLSEventCache(capacity: 2)
+        let lists: [[CipherSuite]] = [
+            [CipherSuite(rawValue: 0x1301), CipherSuite(rawValue: 0x00FF)],
+            [CipherSuite(rawValue: 0x00FF), CipherSuite(rawValue: 0x1301)],
+            [CipherSuite(rawValue: 0xC02F)],
+        ]
+        for _ in 0..<3 {
+            for list in lists {
+                #expect(cache.cipherNames(list) == .strings(list.map(\.description)))
+            }
+        }
+        #expect(cache.cipherNames(lists[0]) == .array([.string("TLS_AES_128_GCM_SHA256"), .string("TLS_EMPTY_RENEGOTIATION_INFO_SCSV")]))
+    }
+}
