@@ -42,8 +42,7 @@ public struct JSONEventEncoder: Sendable {
 
     /// Appends the event's JSON to `out` (no newline).
     public func encode(_ event: Event, into out: inout [UInt8]) {
-        var w = Writer(out: out, pretty: pretty, escapeHTML: escapeHTML, fractionDigits: fractionDigits)
-        out = []
+        var w = Writer(pretty: pretty, escapeHTML: escapeHTML, fractionDigits: fractionDigits)
         w.beginObject()
         w.key("@timestamp")
         w.timestamp(event.timestamp)
@@ -56,7 +55,7 @@ public struct JSONEventEncoder: Sendable {
         w.endObject()
         w.members(event.fields)
         w.endObject()
-        out = w.out
+        w.finish(into: &out)
     }
 
     /// The event's JSON as a string.
@@ -68,15 +67,68 @@ public struct JSONEventEncoder: Sendable {
 
     /// Encodes a bare value (used by format strings and tests).
     public func encode(value: FieldValue) -> String {
-        var w = Writer(out: [], pretty: pretty, escapeHTML: escapeHTML, fractionDigits: fractionDigits)
+        var w = Writer(pretty: pretty, escapeHTML: escapeHTML, fractionDigits: fractionDigits)
         w.value(value)
-        return String(decoding: w.out, as: UTF8.self)
+        var bytes: [UInt8] = []
+        w.finish(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Bytes appended to memory of its own: the encoder appends a byte or a few at a time, and `Array.append`
+/// checks uniqueness and capacity through the runtime on each. Owned by one `Writer`, freed by `finish`.
+struct ByteSink {
+    private var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(1) }
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+        if count + bytes.count > capacity { grow(bytes.count) }
+        if let from = bytes.baseAddress { (base + count).update(from: from, count: bytes.count) }
+        count += bytes.count
+    }
+
+    mutating func append(contentsOf bytes: some Sequence<UInt8>) {
+        let done: Void? = bytes.withContiguousStorageIfAvailable { append(contentsOf: $0) }
+        if done == nil { for b in bytes { append(b) } }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        let newCapacity = max(capacity * 2, count + needed)
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        bigger.update(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity = newCapacity
+    }
+
+    /// Appends everything to `out` and frees the memory; the sink is not used again.
+    mutating func finish(into out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+        base.deallocate()
+        count = 0
+        capacity = 0
     }
 }
 
 /// The streaming writer behind `JSONEventEncoder`.
 struct Writer {
-    var out: [UInt8]
+    var out = ByteSink(capacity: 2048)
+    /// For the helpers that write to arrays (times).
+    var scratch: [UInt8] = []
     let pretty: Bool
     let escapeHTML: Bool
     let fractionDigits: Int
@@ -86,12 +138,14 @@ struct Writer {
     var depth = 0
     var deeperCommas: [Bool] = []
 
-    init(out: [UInt8], pretty: Bool, escapeHTML: Bool, fractionDigits: Int) {
-        self.out = out
+    init(pretty: Bool, escapeHTML: Bool, fractionDigits: Int) {
         self.pretty = pretty
         self.escapeHTML = escapeHTML
         self.fractionDigits = fractionDigits
     }
+
+    /// Appends what was written to `out`.
+    mutating func finish(into out: inout [UInt8]) { self.out.finish(into: &out) }
 
     mutating func newline() {
         guard pretty else { return }
@@ -191,7 +245,9 @@ struct Writer {
 
     mutating func timestamp(_ t: Timestamp) {
         out.append(UInt8(ascii: "\""))
-        RFC3339.append(t, fractionDigits: fractionDigits, to: &out)
+        scratch.removeAll(keepingCapacity: true)
+        RFC3339.append(t, fractionDigits: fractionDigits, to: &scratch)
+        out.append(contentsOf: scratch)
         out.append(UInt8(ascii: "\""))
     }
 
@@ -248,23 +304,53 @@ struct Writer {
 
     mutating func string(_ s: String) {
         out.append(UInt8(ascii: "\""))
-        var utf8 = s.utf8
-        let fast = utf8.withContiguousStorageIfAvailable { buf -> Bool in
-            for b in buf where b < 0x20 || b == 0x22 || b == 0x5c || b >= 0xe2 || (escapeHTML && (b == 0x3c || b == 0x3e || b == 0x26)) {
-                return false
-            }
+        let fast = s.utf8.withContiguousStorageIfAvailable { buf -> Bool in
+            guard Writer.isPlain(buf, escapeHTML: escapeHTML) else { return false }
             out.append(contentsOf: buf)
             return true
         }
         if fast != true {
-            if fast == nil {
-                var copy = s
-                copy.makeContiguousUTF8()
-                utf8 = copy.utf8
-            }
-            escapeSlow(Array(utf8))
+            var copy = s
+            copy.makeContiguousUTF8()
+            escapeSlow(Array(copy.utf8))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// True when `bytes` can be written as they are: no control character, quote or backslash (nor `<`, `>`,
+    /// `&` with `escapeHTML`), and no byte that may start U+2028 or U+2029. Tests eight ASCII bytes at a time
+    /// (every string of every event passes here); a word with any byte of 0x80 or more is checked byte by byte.
+    @inline(__always)
+    static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>, escapeHTML: Bool) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        var i = 0
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= bytes.count {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if w & highs != 0 { break }
+                // With every byte below 0x80: a byte below 0x20, a quote, a backslash.
+                if (w &- ones &* 0x20) & ~w & highs != 0 || hasZeroByte(w ^ (ones &* 0x22))
+                    || hasZeroByte(w ^ (ones &* 0x5C))
+                {
+                    return false
+                }
+                if escapeHTML && (hasZeroByte(w ^ (ones &* 0x3C)) || hasZeroByte(w ^ (ones &* 0x3E)) || hasZeroByte(w ^ (ones &* 0x26))) {
+                    return false
+                }
+                i += 8
+            }
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x20 || b == 0x22 || b == 0x5c || b >= 0xe2 || (escapeHTML && (b == 0x3c || b == 0x3e || b == 0x26)) {
+                return false
+            }
+            i += 1
+        }
+        return true
     }
 
     mutating func escapeSlow(_ bytes: [UInt8]) {

@@ -1,3 +1,4 @@
+import Foundation
 import NetModel
 import Testing
 
@@ -127,6 +128,28 @@ import Testing
         let pretty = e.encode(value: value)
         #expect(pretty.filter { !$0.isWhitespace } == expected)
         #expect(pretty.contains("\n" + String(repeating: "  ", count: depth) + "\"before\""))
+    }
+
+    @Test(arguments: ["\"", "\\", "\n", "\u{01}", "\u{1f}", "<", ">", "&", "é", "\u{2028}", "\u{2029}", "€", " ", "~"])
+    func everyPositionOfALongStringIsEscapedAsNeeded(special: String) throws {
+        // The plain-text check reads eight bytes at a time: put the character at every offset of a word and of
+        // the tail after the last whole word.
+        for html in [false, true] {
+            var e = encoder
+            e.escapeHTML = html
+            for position in 0..<27 {
+                let text = String(repeating: "a", count: position) + special + String(repeating: "b", count: 26 - position)
+                let json = e.encode(value: .string(text))
+                let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed) as? String
+                #expect(decoded == text, "\(json)")
+                #expect(!json.utf8.contains { $0 < 0x20 }, "\(json)")
+                if html && "<>&".contains(special) { #expect(json.contains("\\u00"), "\(json)") }
+                if special == "\u{2028}" { #expect(json.contains("\\u2028"), "\(json)") }
+                if special == "~" || special == " " || special == "é" || (!html && "<>&".contains(special)) {
+                    #expect(json == "\"" + text + "\"")
+                }
+            }
+        }
     }
 
     @Test func microsecondPrecision() {
