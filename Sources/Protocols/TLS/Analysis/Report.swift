@@ -9,8 +9,10 @@ import TLSFingerprint
 import TLSWire
 import X509Fields
 
-/// A TLS connection's handshake facts, ready to be mapped to an event.
-public struct TLSReport: Sendable {
+/// A TLS connection's handshake facts, ready to be mapped to an event. A class: the report passes through
+/// the dissector's queue, the event batch and the publish queue, and a struct this size was copied, each of
+/// its many arrays retained and released, at every step.
+public final class TLSReport: Sendable {
     let facts: HandshakeFacts
     let client: Endpoint
     let server: Endpoint
@@ -22,6 +24,24 @@ public struct TLSReport: Sendable {
     let history: String
     let anomalies: [String]
     let settings: TLSSettings
+
+    init(
+        facts: HandshakeFacts, client: Endpoint, server: Endpoint, ipProtocol: UInt8, clientEncrypted: Bool,
+        serverEncrypted: Bool, start: Timestamp, end: Timestamp, history: String, anomalies: [String],
+        settings: TLSSettings
+    ) {
+        self.facts = facts
+        self.client = client
+        self.server = server
+        self.ipProtocol = ipProtocol
+        self.clientEncrypted = clientEncrypted
+        self.serverEncrypted = serverEncrypted
+        self.start = start
+        self.end = end
+        self.history = history
+        self.anomalies = anomalies
+        self.settings = settings
+    }
 
     /// The Packetbeat event of this connection.
     public func event(cache: TLSEventCache = TLSEventCache()) -> Event {
