@@ -6,6 +6,12 @@
 // queued, as with one worker. Preparing and encoding are most of the cost; writing is a copy (console, file) or
 // an append to the spool (Kafka).
 //
+// Order per event (reference/libbeat.md §4.1): nulls removed unless the client keeps them; global `tags`
+// then the client's `tags` appended to `tags`; global `fields` (under `fields` or at the root), then the
+// client's `fields` merged on top; the client's processors; builtins (`agent.*`, `ecs.version`, `host.name`)
+// only where absent; the global processors. A processor that drops the event ends it there (counted as
+// filtered); one that fails is counted and logged at debug level, and the event goes on, as in Beats.
+
 import DissectorRegistry
 import Events
 import Flows
