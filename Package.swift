@@ -138,7 +138,9 @@ let package = Package(
             dependencies: [
                 "Pipeline", "Config", "Events", "Outputs", "Processors", .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Benchmarks/ProcessorBench", exclude: ["chain.yml"], swiftSettings: strict),
+            path: "Benchmarks/ProcessorBench", exclude: ["chain.yml"], swiftSettings: strict,
+            // The allocator wirebeat runs with, so the benchmark measures the publish path as it runs.
+            linkerSettings: [.linkedLibrary("mimalloc")]),
 
         // Tests (Swift Testing).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),

@@ -224,6 +224,31 @@ private var allTargets: KeyValuePairs<String, Any?> {
         #expect(PublicSuffixList.asciiForm("co.uk") == nil)
     }
 
+    @Test(arguments: [
+        "example.com", "www.example.com.", "Mail.Example.COM", "x.blogspot.com", "a.x.co.uk", "x.y.np", "np",
+        "x.gov.np", "z.a.b.c.deep", "x.b.c.deep", "example.xn--55qx5d.cn", "nothing.here", "com", "co.uk", ".",
+        "", "a..b.com", ".example.com", "example.com..", "WWW.X.GOV.NP", "deep", "q.deep",
+    ])
+    func byteSplitEqualsTheGenericSplit(domain: String) {
+        // The ASCII fast path must answer exactly as the Character path does, errors included.
+        let fast: Result<DomainSplit?, ProcessorFailure>
+        do throws(ProcessorFailure) { fast = .success(try list.splitASCII(domain)) } catch { fast = .failure(error) }
+        let generic: Result<DomainSplit?, ProcessorFailure>
+        do throws(ProcessorFailure) { generic = .success(try list.splitGeneric(domain)) } catch { generic = .failure(error) }
+        switch (fast, generic) {
+        case (.success(let a), .success(let b)):
+            #expect(a != nil)
+            #expect(a == b)
+        case (.failure(let a), .failure(let b)): #expect("\(a)" == "\(b)")
+        default: Issue.record("\(domain): fast \(fast), generic \(generic)")
+        }
+    }
+
+    @Test func nonASCIINamesTakeTheGenericPath() throws {
+        #expect(try list.splitASCII("example.公司.cn") == nil)
+        #expect(try list.split("www.example.公司.cn").registeredDomain == "example.公司.cn")
+    }
+
     @Test func splitKeepsTheInputSpelling() throws {
         #expect(
             try list.split("Mail.Example.COM")

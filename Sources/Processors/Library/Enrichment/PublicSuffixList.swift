@@ -61,6 +61,12 @@ struct PublicSuffixList: Sendable {
 
     /// How `domain` splits: its public suffix and registered domain (eTLD+1), or why it has none.
     func split(_ domain: String) throws(ProcessorFailure) -> DomainSplit {
+        if let split = try splitASCII(domain) { return split }
+        return try splitGeneric(domain)
+    }
+
+    /// `split` for any name, on Characters.
+    func splitGeneric(_ domain: String) throws(ProcessorFailure) -> DomainSplit {
         var name = domain[...]
         if name.hasSuffix("."), name.count > 1 { name = name.dropLast() }
         var labels = name.split(separator: ".", omittingEmptySubsequences: false)
@@ -75,6 +81,46 @@ struct PublicSuffixList: Sendable {
         let registered = labels.suffix(suffixLabels + 1).joined(separator: ".")
         labels.removeLast(suffixLabels + 1)
         return DomainSplit(publicSuffix: suffix, registeredDomain: registered, subdomain: labels.joined(separator: "."))
+    }
+
+    /// `split` for an ASCII name (nearly every name: the wire carries the `xn--` form), on its bytes: the
+    /// generic path splits, lower-cases and joins Characters, which cost most of the processor's time. nil for
+    /// a name with any non-ASCII byte.
+    func splitASCII(_ domain: String) throws(ProcessorFailure) -> DomainSplit? {
+        var bytes = Array(domain.utf8)
+        guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+        if bytes.count > 1 && bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
+        // Label starts, and the end of the name after the last label.
+        var starts = [0]
+        for (i, b) in bytes.enumerated() where b == UInt8(ascii: ".") { starts.append(i + 1) }
+        let labelCount = starts.count
+        for k in 0..<labelCount {
+            let end = k + 1 < labelCount ? starts[k + 1] - 1 : bytes.count
+            if end <= starts[k] { throw ProcessorFailure("publicsuffix: empty label in domain \"\(domain)\"") }
+        }
+        let lower = bytes.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }
+        var longest = 0
+        var exception: Int? = nil
+        for k in 1...labelCount {
+            let suffix = String(decoding: lower[starts[labelCount - k]...], as: UTF8.self)
+            guard let kind = rules[suffix] else { continue }
+            if kind.contains(.exception) {
+                exception = k - 1
+                break
+            }
+            if kind.contains(.rule) { longest = max(longest, k) }
+            if kind.contains(.wildcardChildren), k < labelCount { longest = max(longest, k + 1) }
+        }
+        let suffixLabels = exception ?? max(longest, 1)
+        guard labelCount > suffixLabels else {
+            throw ProcessorFailure("publicsuffix: cannot derive eTLD+1 for domain \"\(domain)\"")
+        }
+        func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        let registeredStart = starts[labelCount - suffixLabels - 1]
+        return DomainSplit(
+            publicSuffix: text(starts[labelCount - suffixLabels]..<bytes.count),
+            registeredDomain: text(registeredStart..<bytes.count),
+            subdomain: registeredStart == 0 ? "" : text(0..<(registeredStart - 1)))
     }
 
     /// The number of trailing labels that form the public suffix of `labels` (lower case).
