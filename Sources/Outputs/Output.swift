@@ -108,23 +108,31 @@ extension Output {
     public func write(_ batch: EncodedBatch) throws(OutputError) -> PublishReport { try publish(batch.events) }
 }
 
+extension EncodedBatch {
+    /// A batch of `events`, each encoded by `encode`: it appends the record to the empty buffer it is lent and
+    /// returns nil, or returns why the event cannot be encoded.
+    public init(encoding events: [Event], _ encode: (Event, inout [UInt8]) -> EncodeDrop?) {
+        self.init()
+        records.reserveCapacity(events.count)
+        var buffer: [UInt8] = []
+        for event in events {
+            buffer.removeAll(keepingCapacity: true)
+            if let drop = encode(event, &buffer) { drops.append(drop) } else { records.append(buffer) }
+        }
+    }
+}
+
 extension OutputCodec {
     /// Encodes each event as one line (the codec's bytes and a newline); events the codec refuses are dropped
     /// with reason `encoding`.
     public func encodeLines(_ events: [Event]) -> EncodedBatch {
-        var batch = EncodedBatch()
-        batch.records.reserveCapacity(events.count)
-        var line: [UInt8] = []
-        for event in events {
-            line.removeAll(keepingCapacity: true)
-            if encode(event, into: &line) {
-                line.append(0x0a)
-                batch.records.append(line)
-            } else {
-                batch.drops.append(EncodeDrop(reason: "encoding", detail: "the codec could not encode the event"))
+        EncodedBatch(encoding: events) { event, line in
+            guard encode(event, into: &line) else {
+                return EncodeDrop(reason: "encoding", detail: "the codec could not encode the event")
             }
+            line.append(0x0a)
+            return nil
         }
-        return batch
     }
 }
 

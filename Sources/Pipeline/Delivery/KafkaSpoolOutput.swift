@@ -51,19 +51,12 @@ public final class KafkaSpoolOutput: Output, @unchecked Sendable {
 
     /// Routes and encodes each event into its spool payload (header and value).
     public func encode(_ events: [Event]) -> EncodedBatch {
-        var batch = EncodedBatch()
-        batch.records.reserveCapacity(events.count)
-        var buffer: [UInt8] = []
-        for event in events {
-            buffer.removeAll(keepingCapacity: true)
+        EncodedBatch(encoding: events) { event, buffer in
             switch router.route(event, into: &buffer) {
-            case .record:
-                batch.records.append(buffer)
-            case .dropped(let reason, let detail):
-                batch.drops.append(EncodeDrop(reason: reason.rawValue, detail: detail))
+            case .record: return nil
+            case .dropped(let reason, let detail): return EncodeDrop(reason: reason.rawValue, detail: detail)
             }
         }
-        return batch
     }
 
     /// Counts and logs the drops, and appends the payloads to the spool.

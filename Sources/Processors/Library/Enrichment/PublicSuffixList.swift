@@ -90,7 +90,7 @@ struct PublicSuffixList: Sendable {
         var bytes = Array(domain.utf8)
         guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
         if bytes.count > 1 && bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
-        // Label starts, and the end of the name after the last label.
+        // Where each label starts; a label ends one byte before the next starts, the last at the end.
         var starts = [0]
         for (i, b) in bytes.enumerated() where b == UInt8(ascii: ".") { starts.append(i + 1) }
         let labelCount = starts.count
