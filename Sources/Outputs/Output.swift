@@ -70,6 +70,13 @@ public struct EncodedBatch: Sendable {
         self.drops = drops
         self.events = events
     }
+
+    /// Appends `other`'s records, drops and events after this batch's.
+    public mutating func append(_ other: EncodedBatch) {
+        records.append(contentsOf: other.records)
+        drops.append(contentsOf: other.drops)
+        events.append(contentsOf: other.events)
+    }
 }
 
 /// An event an output could not encode: why (a name of the output's choosing, counted by it) and a line for

@@ -166,12 +166,11 @@ public final class Publisher: @unchecked Sendable {
                 if queue.isDrained { break }
                 continue
             }
-            let (events, processed) = prepare(batch, cache: cache)
-            let encoded = events.isEmpty ? EncodedBatch() : output.encode(events)
+            let (encoded, events, processed) = prepareAndEncode(batch, cache: cache)
             turn.lock()
             while nextToWrite != number { turn.wait() }
             turn.unlock()
-            write(encoded, events: events.count, processed: processed)
+            write(encoded, events: events, processed: processed)
             turn.lock()
             nextToWrite += 1
             turn.broadcast()
@@ -179,24 +178,44 @@ public final class Publisher: @unchecked Sendable {
         }
     }
 
-    /// The batch's events with the pipeline's layers and processors applied, and what the processors did.
-    func prepare(_ batch: EventBatch, cache: TLSEventCache) -> ([Event], ProcessorCounters) {
-        var events: [Event] = []
-        events.reserveCapacity(batch.events.count + batch.reports.count + batch.flowReports.count)
+    /// Events are prepared and encoded this many at a time: a chunk's event trees are still in the core's cache
+    /// when the encoder walks them (a whole batch of TLS events is several megabytes, and encoding it after
+    /// preparing all of it read every node back from memory).
+    static let encodeChunk = 32
+
+    /// The batch prepared (the pipeline's layers and processors applied) and encoded chunk by chunk, the number
+    /// of events the processors kept, and what the processors did.
+    func prepareAndEncode(_ batch: EventBatch, cache: TLSEventCache) -> (EncodedBatch, Int, ProcessorCounters) {
+        var encoded = EncodedBatch()
+        encoded.records.reserveCapacity(batch.count)
+        var kept = 0
         var processed = ProcessorCounters()
+        var chunk: [Event] = []
+        chunk.reserveCapacity(Publisher.encodeChunk)
+        func add(_ event: inout Event, client: UInt8) {
+            guard settings.prepare(&event, client: client, counters: &processed) else { return }
+            chunk.append(event)
+            if chunk.count == Publisher.encodeChunk { encodeChunk() }
+        }
+        func encodeChunk() {
+            kept += chunk.count
+            encoded.append(output.encode(chunk))
+            chunk.removeAll(keepingCapacity: true)
+        }
         for i in batch.events.indices {
             var event = batch.events[i]
-            if settings.prepare(&event, client: batch.clients[i], counters: &processed) { events.append(event) }
+            add(&event, client: batch.clients[i])
         }
         for pending in batch.reports {
             var event = pending.report.event(cache: cache)
-            if settings.prepare(&event, client: pending.client, counters: &processed) { events.append(event) }
+            add(&event, client: pending.client)
         }
         for report in batch.flowReports {
             var event = settings.flowMapper.event(for: report)
-            if settings.prepare(&event, client: EventBatcher.flowsClient, counters: &processed) { events.append(event) }
+            add(&event, client: EventBatcher.flowsClient)
         }
-        return (events, processed)
+        if !chunk.isEmpty { encodeChunk() }
+        return (encoded, kept, processed)
     }
 
     /// Counts a prepared batch and writes it, retrying failed writes until the shutdown deadline.
