@@ -4,6 +4,11 @@
 // is random; consumers cannot depend on order, and tests can). Dotted paths address nested objects the
 // way libbeat's MapStr does: "network.transport" is key "transport" inside object "network".
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NetModel
 
 /// One field value.
@@ -116,18 +121,31 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     }
 
     /// The index of the top-level `key`. Keys compare byte for byte, as Go map keys do (Swift's `==` would
-    /// also equate canonically equivalent spellings, and pays for the check on every comparison).
+    /// also equate canonically equivalent spellings, and pays for the check on every comparison). Processors
+    /// and conditions look up several paths per event, so this compares lengths first and then bytes with
+    /// `memcmp`, in a plain loop.
     @inlinable
     func index(of key: Substring) -> Int? {
         let count = key.utf8.count
-        let found = key.utf8.withContiguousStorageIfAvailable { wanted in
-            keys.firstIndex { candidate in
-                candidate.utf8.count == count
-                    && (candidate.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(wanted) }
-                        ?? candidate.utf8.elementsEqual(wanted))
+        let found = key.utf8.withContiguousStorageIfAvailable { wanted -> Int? in
+            var i = 0
+            while i < keys.count {
+                if keys[i].utf8.count == count, Fields.bytes(of: keys[i], equal: wanted) { return i }
+                i += 1
             }
+            return nil
         }
-        return found ?? keys.firstIndex { $0.utf8.count == count && $0.utf8.elementsEqual(key.utf8) }
+        if let found { return found }
+        return keys.firstIndex { $0.utf8.count == count && $0.utf8.elementsEqual(key.utf8) }
+    }
+
+    /// True when `string`'s UTF-8 bytes are `bytes` (whose count the caller checked already).
+    @inlinable @inline(__always)
+    static func bytes(of string: String, equal bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return true }
+        return string.utf8.withContiguousStorageIfAvailable { mine in
+            memcmp(mine.baseAddress!, base, bytes.count) == 0
+        } ?? string.utf8.elementsEqual(bytes)
     }
 
     /// The value of the top-level `key` (no dot handling), without making a `String` of it.
@@ -141,7 +159,20 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// grapheme breaking on each step.
     @inlinable
     public static func splitPath(_ path: Substring) -> (head: Substring, rest: Substring)? {
-        guard let dot = path.utf8.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+        let offset = path.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            guard let base = bytes.baseAddress, let hit = memchr(base, Int32(UInt8(ascii: ".")), bytes.count) else {
+                return nil
+            }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        let dot: Substring.Index
+        if let offset {
+            guard let offset else { return nil }
+            dot = path.utf8.index(path.utf8.startIndex, offsetBy: offset)
+        } else {
+            guard let found = path.utf8.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+            dot = found
+        }
         return (path[..<dot], path[path.utf8.index(after: dot)...])
     }
 

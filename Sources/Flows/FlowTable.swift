@@ -41,10 +41,15 @@ public struct FlowTable {
     /// The latest capture time seen (packets can arrive slightly out of time order).
     public private(set) var clock: Timestamp = .zero
 
+    /// An empty index, sized for `maxFlows` up to 65,536 (it grows beyond).
+    static func emptyIndex(_ settings: FlowTableSettings) -> FlowSlotIndex {
+        FlowSlotIndex(capacity: min(settings.maxFlows, 65536))
+    }
+
     /// A table with `settings`.
     public init(settings: FlowTableSettings) {
         self.settings = settings
-        index = FlowSlotIndex(capacity: min(settings.maxFlows, 65536))
+        index = FlowTable.emptyIndex(settings)
         let timeout = max(settings.timeout.nanoseconds, FlowLimits.minimumTick.nanoseconds)
         if let period = settings.period, period.nanoseconds > 0 {
             let g = max(FlowTable.gcd(timeout, period.nanoseconds), FlowLimits.minimumTick.nanoseconds)
@@ -128,11 +133,10 @@ public struct FlowTable {
         advance(to: now, into: &sink)
         var slot = orderHead
         while slot >= 0 {
-            let next = records[Int(slot)].orderNext
             report(slot, at: clock, final: true, reason: closingReason(slot, otherwise: .endOfCapture), into: &sink)
-            remove(slot)
-            slot = next
+            slot = records[Int(slot)].orderNext
         }
+        removeAll()
     }
 
     mutating func runTick<Sink: FlowReportSink>(at time: Timestamp, into sink: inout Sink) {

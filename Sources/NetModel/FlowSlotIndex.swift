@@ -1,12 +1,13 @@
 // An index from flow key to the slot number of a table the caller owns (the flow table's records, the TCP
-// tracker's connections): open addressing with linear probing over one array of 64-bit entries (32 bits of
-// hash, 32 bits of slot + 1; 0 is empty), deletion by backward shift so no tombstones accumulate. A lookup
-// touches one cache line of the index and then the caller's slot, where Swift's Dictionary touches its
-// bitmap, its key array and its value array and hashes with SipHash; on tables of tens of thousands of
-// flows those misses were most of the per-packet cost.
+// tracker's connections): open addressing with linear probing over one array of 64-bit entries (the low 32
+// bits of the hash, then 32 bits of slot + 1; 0 is empty), deletion by backward shift so no tombstones
+// accumulate. A lookup touches one cache line of the index and then the caller's slot, where Swift's
+// Dictionary touches its bitmap, its key array and its value array and hashes with SipHash; on tables of tens
+// of thousands of flows those misses were most of the per-packet cost.
 //
-// The index stores no keys: the caller compares them (`find`) and says what hash a slot's key has when
-// entries move (`hashOfSlot`), so nothing is duplicated and nothing is allocated per lookup.
+// The index stores no keys: the caller compares them (`find`). Each entry keeps the hash bits that choose its
+// home position (tables stay below 2^32 entries), so moving entries (growth, deletion) reads nothing but the
+// index: asking the caller for a moved slot's hash cost a cache miss in its table per entry moved.
 
 /// Slot numbers by flow key, for a table whose slots the caller stores.
 public struct FlowSlotIndex: Sendable {
@@ -40,7 +41,7 @@ public struct FlowSlotIndex: Sendable {
     /// The slot whose key has `hash` and satisfies `isKey` (the caller compares its stored key), or nil.
     @inlinable @inline(__always)
     public func find(hash: UInt64, isKey: (Int32) -> Bool) -> Int32? {
-        let tag = hash >> 32
+        let tag = hash & 0xffff_ffff
         var i = Int(truncatingIfNeeded: hash) & mask
         while true {
             let e = entries[i]
@@ -53,25 +54,28 @@ public struct FlowSlotIndex: Sendable {
         }
     }
 
-    /// Adds `slot` under `hash`; the key must not be present. Doubles when half full, asking `hashOfSlot`
-    /// for the hash of every slot it moves.
+    /// Adds `slot` under `hash`; the key must not be present. Doubles when half full.
     @inlinable
-    public mutating func insert(slot: Int32, hash: UInt64, hashOfSlot: (Int32) -> UInt64) {
-        if (indexed + 1) * 2 > entries.count { grow(hashOfSlot: hashOfSlot) }
-        place(UInt64(hash >> 32) << 32 | UInt64(UInt32(slot + 1)), hash: hash)
+    public mutating func insert(slot: Int32, hash: UInt64) {
+        if (indexed + 1) * 2 > entries.count { grow() }
+        place((hash & 0xffff_ffff) << 32 | UInt64(UInt32(slot + 1)))
         indexed += 1
     }
 
+    /// The home position of an entry: where its hash bits point.
+    @inlinable @inline(__always)
+    func home(_ entry: UInt64) -> Int { Int(truncatingIfNeeded: entry >> 32) & mask }
+
     @inlinable
-    mutating func place(_ entry: UInt64, hash: UInt64) {
-        var i = Int(truncatingIfNeeded: hash) & mask
+    mutating func place(_ entry: UInt64) {
+        var i = home(entry)
         while entries[i] != 0 { i = (i + 1) & mask }
         entries[i] = entry
     }
 
     /// Removes `slot` (stored under `hash`), shifting later entries of the probe run back.
     @inlinable
-    public mutating func remove(slot: Int32, hash: UInt64, hashOfSlot: (Int32) -> UInt64) {
+    public mutating func remove(slot: Int32, hash: UInt64) {
         let wanted = UInt64(UInt32(slot + 1))
         var i = Int(truncatingIfNeeded: hash) & mask
         while entries[i] & 0xffff_ffff != wanted {
@@ -84,8 +88,7 @@ public struct FlowSlotIndex: Sendable {
         var hole = i
         var j = (i + 1) & mask
         while entries[j] != 0 {
-            let s = Int32(truncatingIfNeeded: entries[j] & 0xffff_ffff) - 1
-            let home = Int(truncatingIfNeeded: hashOfSlot(s)) & mask
+            let home = home(entries[j])
             // Is `home` cyclically outside (hole, j]? Then the entry may move into the hole.
             let distanceToJ = (j - home) & mask
             let distanceToHole = (j - hole) & mask
@@ -99,13 +102,11 @@ public struct FlowSlotIndex: Sendable {
     }
 
     @inlinable
-    mutating func grow(hashOfSlot: (Int32) -> UInt64) {
+    mutating func grow() {
         let old = entries
+        precondition(old.count <= 1 << 31, "a flow slot index holds at most 2^32 entries")
         entries = [UInt64](repeating: 0, count: old.count * 2)
         mask = entries.count - 1
-        for e in old where e != 0 {
-            let s = Int32(truncatingIfNeeded: e & 0xffff_ffff) - 1
-            place(e, hash: hashOfSlot(s))
-        }
+        for e in old where e != 0 { place(e) }
     }
 }

@@ -85,9 +85,7 @@ struct ConnectionTable: Sendable {
             number = slots.count
             slots.append(slot)
         }
-        index.insert(slot: Int32(number), hash: FlowSlotIndex.hash(slot.info.key)) { [slots] in
-            FlowSlotIndex.hash(slots[Int($0)].info.key)
-        }
+        index.insert(slot: Int32(number), hash: FlowSlotIndex.hash(slot.info.key))
         link(number)
         return number
     }
@@ -95,12 +93,15 @@ struct ConnectionTable: Sendable {
     /// Removes a connection and releases its storage.
     mutating func remove(_ number: Int) {
         unlink(number)
-        index.remove(slot: Int32(number), hash: FlowSlotIndex.hash(slots[number].info.key)) { [slots] in
-            FlowSlotIndex.hash(slots[Int($0)].info.key)
-        }
+        index.remove(slot: Int32(number), hash: FlowSlotIndex.hash(slots[number].info.key))
         slots[number].client = StreamReassembler()
         slots[number].server = StreamReassembler()
         free.append(number)
+    }
+
+    /// Removes every connection at once (one at a time, each removal probes the index at random).
+    mutating func removeAll() {
+        self = ConnectionTable()
     }
 
     /// The slot number of the connection with `key`, if it is tracked.

@@ -49,22 +49,6 @@ public struct StreamCounters: Hashable, Sendable {
         outOfWindow &+= other.outOfWindow
         bytesAfterEnd &+= other.bytesAfterEnd
     }
-
-    /// Adds what changed from `before` to `after` (a reassembler's counters around one call).
-    public mutating func add(from before: StreamCounters, to after: StreamCounters) {
-        bytesDelivered &+= after.bytesDelivered &- before.bytesDelivered
-        gapBytes &+= after.gapBytes &- before.gapBytes
-        gaps &+= after.gaps &- before.gaps
-        retransmittedBytes &+= after.retransmittedBytes &- before.retransmittedBytes
-        overlapConflicts &+= after.overlapConflicts &- before.overlapConflicts
-        outOfOrderSegments &+= after.outOfOrderSegments &- before.outOfOrderSegments
-        storageLimitHits &+= after.storageLimitHits &- before.storageLimitHits
-        dataAfterFIN &+= after.dataAfterFIN &- before.dataAfterFIN
-        keepAlives &+= after.keepAlives &- before.keepAlives
-        discardedOnReset &+= after.discardedOnReset &- before.discardedOnReset
-        outOfWindow &+= after.outOfWindow &- before.outOfWindow
-        bytesAfterEnd &+= after.bytesAfterEnd &- before.bytesAfterEnd
-    }
 }
 
 /// What a connection tracker did, plus the sum of its streams' counters.

@@ -39,7 +39,7 @@ extension TCPConnectionTracker {
     /// handler whether it wants it.
     mutating func open(key: FlowKey, sender: FlowSide, packet: DecodedPacket) -> Int {
         if table.count >= limits.maxConnections, table.oldest >= 0 {
-            counters.connectionsEvicted += 1
+            tally.connectionsEvicted += 1
             close(table.oldest, reason: .evicted, at: packet.timestamp)
         }
         let (clientSide, evidence) = Self.roles(
@@ -47,10 +47,10 @@ extension TCPConnectionTracker {
         let info = ConnectionInfo(key: key, clientSide: clientSide, roleEvidence: evidence, firstSeen: packet.timestamp)
         let number = table.insert(ConnectionSlot(info: info, limits: limits.stream, lastSeen: packet.timestamp))
         if number == states.count { states.append(nil) }
-        counters.connectionsOpened += 1
+        tally.connectionsOpened += 1
         states[number] = handler.open(connection: info)
         if states[number] == nil {
-            counters.connectionsIgnored += 1
+            tally.connectionsIgnored += 1
             table.slots[number].stopDelivering()
         }
         return number
@@ -66,7 +66,6 @@ extension TCPConnectionTracker {
         let flags = tcp.flags
         if !payload.isEmpty || flags.contains(.fin) { table.slots[number].carried = true }
         let wasDelivering = table.slots[number].delivering
-        let before = (table.slots[number].client.counters, table.slots[number].server.counters)
         let bufferedBefore = table.slots[number].bufferedBytes
 
         if flags.contains(.ack) && !flags.contains(.rst) {
@@ -88,7 +87,7 @@ extension TCPConnectionTracker {
         }
 
         bufferedBytes += table.slots[number].bufferedBytes - bufferedBefore
-        if wasDelivering { account(number, from: before) }
+        if wasDelivering && !table.slots[number].delivering { account(number) }
         let client = table.slots[number].client.phase
         let server = table.slots[number].server.phase
         if case .ended(let clientReason) = client, case .ended(let serverReason) = server {
@@ -109,10 +108,9 @@ extension TCPConnectionTracker {
     }
 
     /// Ends a connection: flushes and ends each open direction with `reason`, calls the handler's
-    /// `close`, and frees the slot.
-    mutating func close(_ number: Int, reason: StreamEndReason, at time: Timestamp) {
+    /// `close`, and frees the slot (unless `leavingTheTable`: the caller empties the whole table next).
+    mutating func close(_ number: Int, reason: StreamEndReason, at time: Timestamp, leavingTheTable: Bool = false) {
         let wasDelivering = table.slots[number].delivering
-        let before = (table.slots[number].client.counters, table.slots[number].server.counters)
         bufferedBytes -= table.slots[number].bufferedBytes
         Self.feed(&table.slots[number], .clientToServer, at: time, handler: &handler, state: &states[number]) {
             slot, sink in slot.client.finish(reason, deliver: sink)
@@ -120,19 +118,19 @@ extension TCPConnectionTracker {
         Self.feed(&table.slots[number], .serverToClient, at: time, handler: &handler, state: &states[number]) {
             slot, sink in slot.server.finish(reason, deliver: sink)
         }
-        if wasDelivering { account(number, from: before) }
+        if wasDelivering { account(number) }
         if states[number] != nil {
             handler.close(state: &states[number]!, reason: reason, at: time)
             states[number] = nil
         }
-        table.remove(number)
-        counters.connectionsClosed += 1
+        if !leavingTheTable { table.remove(number) }
+        tally.connectionsClosed += 1
     }
 
-    /// Adds what a connection's two directions counted since `before` to the tracker's totals.
-    mutating func account(_ number: Int, from before: (StreamCounters, StreamCounters)) {
-        counters.streams.add(from: before.0, to: table.slots[number].client.counters)
-        counters.streams.add(from: before.1, to: table.slots[number].server.counters)
+    /// Adds what a connection's two directions counted to the tracker's tally, when it stops delivering.
+    mutating func account(_ number: Int) {
+        tally.streams.add(table.slots[number].client.counters)
+        tally.streams.add(table.slots[number].server.counters)
     }
 
     /// Runs `body` on a slot with a sink that forwards chunks of `direction` to the handler while it wants

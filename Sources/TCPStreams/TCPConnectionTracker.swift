@@ -29,8 +29,24 @@ public struct TCPConnectionTracker<Handler: TCPStreamHandler> {
     public var handler: Handler
     /// The bounds in force.
     public let limits: ConnectionLimits
-    /// What the tracker did so far, including summed stream counters of connections the handler wanted.
-    public internal(set) var counters = TrackerCounters()
+    /// What the tracker did so far, including summed stream counters of connections the handler wanted (while
+    /// it wanted them). Sums the live connections' streams on each call: read it for reports, not per packet.
+    public var counters: TrackerCounters {
+        var total = tally
+        var number = table.oldest
+        while number >= 0 {
+            if table.slots[number].delivering {
+                total.streams.add(table.slots[number].client.counters)
+                total.streams.add(table.slots[number].server.counters)
+            }
+            number = table.slots[number].newer
+        }
+        return total
+    }
+    /// The connection counters, and the stream counters of connections no longer delivering (closed, declined or
+    /// finished with), taken when they stopped: live connections keep their own until then, so that a packet
+    /// costs no counter arithmetic.
+    var tally = TrackerCounters()
     /// Out-of-order bytes held by all connections together.
     public internal(set) var bufferedBytes = 0
 
@@ -64,7 +80,7 @@ public struct TCPConnectionTracker<Handler: TCPStreamHandler> {
         let number: Int
         if let existing = table.find(flow.key) {
             if startsNewIncarnation(existing, sender: flow.sender, tcp: packet.tcp) {
-                counters.connectionsReplaced += 1
+                tally.connectionsReplaced += 1
                 close(existing, reason: .evicted, at: packet.timestamp)
                 number = open(key: flow.key, sender: flow.sender, packet: packet)
             } else {
@@ -87,7 +103,7 @@ public struct TCPConnectionTracker<Handler: TCPStreamHandler> {
         while table.oldest >= 0 {
             let oldest = table.oldest
             guard now - table.slots[oldest].lastSeen >= limits.idleTimeout else { break }
-            counters.connectionsTimedOut += 1
+            tally.connectionsTimedOut += 1
             close(oldest, reason: .timeout, at: now)
         }
     }
@@ -95,9 +111,13 @@ public struct TCPConnectionTracker<Handler: TCPStreamHandler> {
     /// Ends every connection, least recently active first: held bytes are flushed with gaps, then each
     /// open direction ends with `reason` and the handler's `close` is called.
     public mutating func finishAll(reason: StreamEndReason = .endOfCapture) {
-        while table.oldest >= 0 {
-            let oldest = table.oldest
-            close(oldest, reason: reason, at: table.slots[oldest].lastSeen)
+        var number = table.oldest
+        while number >= 0 {
+            let newer = table.slots[number].newer
+            close(number, reason: reason, at: table.slots[number].lastSeen, leavingTheTable: true)
+            number = newer
         }
+        table.removeAll()
+        states.removeAll()
     }
 }

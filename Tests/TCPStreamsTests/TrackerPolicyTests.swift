@@ -53,6 +53,33 @@ struct TrackerPolicyTests {
         #expect(tracker.connectionCount == 0)
     }
 
+    @Test("stream counters count live connections, stop when the handler is done, and survive the close")
+    func streamCountersAcrossTheLifecycle() {
+        var tracker = makeTracker(handler: RecordingHandler(doneAfterDataChunks: 2))
+        var wanted = Conversation()
+        var other = Conversation(client: Endpoint(ip: IPAddress(v4: 0x0A00_0003), port: 52_000))
+        for p in wanted.handshake() { tracker.feed(p) }
+        for p in other.handshake() { tracker.feed(p) }
+        tracker.feed(wanted.send(.clientToServer, [.psh], "abc"))
+        tracker.feed(other.send(.clientToServer, [.psh], "0123456789"))
+        // Both connections are live: their bytes count as they arrive.
+        #expect(tracker.counters.streams.bytesDelivered == 13)
+        tracker.feed(wanted.send(.serverToClient, [.psh], "de"))  // the handler's second chunk: done after it
+        #expect(tracker.counters.streams.bytesDelivered == 15)
+        tracker.feed(wanted.send(.clientToServer, [.psh], "not counted"))
+        #expect(tracker.counters.streams.bytesDelivered == 15)
+        tracker.feed(other.send(.serverToClient, [.psh], "xyz"))  // the other's second chunk
+        #expect(tracker.counters.streams.bytesDelivered == 18)
+        for c in [wanted, other] {
+            var c = c
+            tracker.feed(c.send(.clientToServer, [.fin]))
+            tracker.feed(c.send(.serverToClient, [.fin]))
+        }
+        #expect(tracker.connectionCount == 0)
+        #expect(tracker.counters.streams.bytesDelivered == 18)
+        #expect(tracker.counters.connectionsClosed == 2)
+    }
+
     @Test("the peer's ACK past missing bytes reports the gap before the peer's own data")
     func ackDeclaresGap() throws {
         var tracker = makeTracker()
