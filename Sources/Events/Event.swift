@@ -42,6 +42,16 @@ public enum FieldValue: Sendable, Equatable {
     public static func strings(_ values: [String]) -> FieldValue { .array(values.map { .string($0) }) }
 }
 
+/// Where a dotted path leads inside an object (`Fields.walk`).
+public enum PathEnd: Equatable, Sendable {
+    /// A value.
+    case found(FieldValue)
+    /// Nothing: a key on the way is absent.
+    case missing
+    /// A value that is not an object sits where the path needs one.
+    case blocked(FieldValue)
+}
+
 /// An ordered map from keys to field values.
 public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     @usableFromInline var keys: [String]
@@ -102,11 +112,11 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// The value of the top-level `key` (no dot handling); setting nil removes it.
     public subscript(key: String) -> FieldValue? {
         get {
-            guard let i = index(of: key[...]) else { return nil }
+            guard let i = index(ofKey: key) else { return nil }
             return values[i]
         }
         set {
-            if let i = index(of: key[...]) {
+            if let i = index(ofKey: key) {
                 if let v = newValue {
                     values[i] = v
                 } else {
@@ -120,23 +130,43 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         }
     }
 
-    /// The index of the top-level `key`. Keys compare byte for byte, as Go map keys do (Swift's `==` would
-    /// also equate canonically equivalent spellings, and pays for the check on every comparison). Processors
-    /// and conditions look up several paths per event, so this compares lengths first and then bytes with
-    /// `memcmp`, in a plain loop.
-    @inlinable
-    func index(of key: Substring) -> Int? {
-        let count = key.utf8.count
-        let found = key.utf8.withContiguousStorageIfAvailable { wanted -> Int? in
-            var i = 0
-            while i < keys.count {
-                if keys[i].utf8.count == count, Fields.bytes(of: keys[i], equal: wanted) { return i }
-                i += 1
-            }
+    // Paths are walked on their UTF-8 bytes: processors and conditions look up several paths per event, and
+    // splitting them into substrings paid for index validation and reference counting at every step. Keys
+    // compare byte for byte, as Go map keys do (Swift's `==` would also equate canonically equivalent
+    // spellings): lengths first, then `memcmp`.
+
+    /// Calls `body` with the UTF-8 bytes of `string`.
+    @inlinable @inline(__always)
+    static func withBytes<R>(_ string: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let result = try string.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = string
+        return try copy.withUTF8(body)
+    }
+
+    /// The offset of the first `.` in `bytes`, if any.
+    @inlinable @inline(__always)
+    static func firstDot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = bytes.baseAddress, let hit = memchr(base, Int32(UInt8(ascii: ".")), bytes.count) else {
             return nil
         }
-        if let found { return found }
-        return keys.firstIndex { $0.utf8.count == count && $0.utf8.elementsEqual(key.utf8) }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// The index of the top-level key whose UTF-8 bytes are `key`.
+    @inlinable
+    func index(ofBytes key: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        while i < keys.count {
+            if keys[i].utf8.count == key.count, Fields.bytes(of: keys[i], equal: key) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The index of the top-level `key`.
+    @inlinable
+    func index(ofKey key: String) -> Int? {
+        Fields.withBytes(key) { index(ofBytes: $0) }
     }
 
     /// True when `string`'s UTF-8 bytes are `bytes` (whose count the caller checked already).
@@ -148,71 +178,66 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         } ?? string.utf8.elementsEqual(bytes)
     }
 
-    /// The value of the top-level `key` (no dot handling), without making a `String` of it.
-    @inlinable
-    public func value(forKey key: Substring) -> FieldValue? {
-        index(of: key).map { values[$0] }
-    }
-
-    /// The first separator of a dotted path and the rest after it, found on the UTF-8 view: paths are split
-    /// for every event by processors and conditions, and a character-by-character search would pay for
-    /// grapheme breaking on each step.
-    @inlinable
-    public static func splitPath(_ path: Substring) -> (head: Substring, rest: Substring)? {
-        let offset = path.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
-            guard let base = bytes.baseAddress, let hit = memchr(base, Int32(UInt8(ascii: ".")), bytes.count) else {
-                return nil
-            }
-            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-        }
-        let dot: Substring.Index
-        if let offset {
-            guard let offset else { return nil }
-            dot = path.utf8.index(path.utf8.startIndex, offsetBy: offset)
-        } else {
-            guard let found = path.utf8.firstIndex(of: UInt8(ascii: ".")) else { return nil }
-            dot = found
-        }
-        return (path[..<dot], path[path.utf8.index(after: dot)...])
-    }
-
-    /// The value at a dotted `path` ("network.transport"), or nil. Walks the path in place: no array of parts,
-    /// no copies of the objects on the way (processors and conditions call this for every event).
+    /// The value at a dotted `path` ("network.transport"), or nil.
     public func value(at path: String) -> FieldValue? {
-        var rest = path[...]
+        if case .found(let v) = walk(path) { return v }
+        return nil
+    }
+
+    /// Where a dotted `path` leads: to a value, to nothing (a key on the way is absent), or into a value that is
+    /// not an object where the path needs one (returned, for the error message). Walks the path in place: no
+    /// array of parts and no substrings.
+    public func walk(_ path: String) -> PathEnd {
+        Fields.withBytes(path) { walk($0) }
+    }
+
+    /// Where the path of `path`'s parent leads ("a.b" for "a.b.c"); nil for a top-level key, whose parent is
+    /// this object.
+    public func walkToParent(of path: String) -> PathEnd? {
+        Fields.withBytes(path) { bytes in
+            guard let lastDot = bytes.lastIndex(of: UInt8(ascii: ".")) else { return nil }
+            return walk(UnsafeBufferPointer(rebasing: bytes[..<lastDot]))
+        }
+    }
+
+    func walk(_ bytes: UnsafeBufferPointer<UInt8>) -> PathEnd {
+        var start = 0
         var current = self
         while true {
-            guard let (head, tail) = Fields.splitPath(rest) else {
-                return current.index(of: rest).map { current.values[$0] }
+            let rest = UnsafeBufferPointer(rebasing: bytes[start...])
+            let dot = Fields.firstDot(rest)
+            guard let i = current.index(ofBytes: dot.map { UnsafeBufferPointer(rebasing: rest[..<$0]) } ?? rest) else {
+                return .missing
             }
-            guard let i = current.index(of: head), case .object(let inner) = current.values[i] else {
-                return nil
-            }
+            guard let dot else { return .found(current.values[i]) }
+            guard case .object(let inner) = current.values[i] else { return .blocked(current.values[i]) }
             current = inner
-            rest = tail
+            start += dot + 1
         }
     }
 
     /// Sets the value at a dotted `path`, creating intermediate objects and replacing non-object
     /// intermediates (libbeat's Put fails there instead; processors that must fail use Processors' strict paths).
     public mutating func set(_ path: String, _ value: FieldValue) {
-        set(path[...], value)
+        Fields.withBytes(path) { set($0, value) }
     }
 
-    private mutating func set(_ path: Substring, _ value: FieldValue) {
-        guard let (head, rest) = Fields.splitPath(path) else {
-            if let i = index(of: path) {
+    private mutating func set(_ path: UnsafeBufferPointer<UInt8>, _ value: FieldValue) {
+        guard let dot = Fields.firstDot(path) else {
+            if let i = index(ofBytes: path) {
                 values[i] = value
             } else {
-                keys.append(String(path))
+                keys.append(String(decoding: path, as: UTF8.self))
                 values.append(value)
             }
             return
         }
-        guard let i = index(of: head) else {
+        let head = UnsafeBufferPointer(rebasing: path[..<dot])
+        let rest = UnsafeBufferPointer(rebasing: path[(dot + 1)...])
+        guard let i = index(ofBytes: head) else {
             var inner = Fields()
             inner.set(rest, value)
-            keys.append(String(head))
+            keys.append(String(decoding: head, as: UTF8.self))
             values.append(.object(inner))
             return
         }
@@ -227,16 +252,18 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// removes the value; setting a value where the path is absent creates the objects on the way (and replaces
     /// non-object intermediates, as `set` does).
     public mutating func update<R>(_ path: String, _ body: (inout FieldValue?) throws -> R) rethrows -> R {
-        try update(path[...], body)
+        try Fields.withBytes(path) { try update($0, body) }
     }
 
-    private mutating func update<R>(_ path: Substring, _ body: (inout FieldValue?) throws -> R) rethrows -> R {
-        guard let (head, rest) = Fields.splitPath(path) else {
-            guard let i = index(of: path) else {
+    private mutating func update<R>(
+        _ path: UnsafeBufferPointer<UInt8>, _ body: (inout FieldValue?) throws -> R
+    ) rethrows -> R {
+        guard let dot = Fields.firstDot(path) else {
+            guard let i = index(ofBytes: path) else {
                 var value: FieldValue? = nil
                 let result = try body(&value)
                 if let value {
-                    keys.append(String(path))
+                    keys.append(String(decoding: path, as: UTF8.self))
                     values.append(value)
                 }
                 return result
@@ -252,7 +279,9 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
             }
             return result
         }
-        if let i = index(of: head), case .object(var inner) = values[i] {
+        let head = UnsafeBufferPointer(rebasing: path[..<dot])
+        let rest = UnsafeBufferPointer(rebasing: path[(dot + 1)...])
+        if let i = index(ofBytes: head), case .object(var inner) = values[i] {
             values[i] = .null
             let result = try inner.update(rest, body)
             values[i] = .object(inner)
@@ -261,10 +290,10 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         var inner = Fields()
         let result = try inner.update(rest, body)
         if !inner.isEmpty {
-            if let i = index(of: head) {
+            if let i = index(ofBytes: head) {
                 values[i] = .object(inner)
             } else {
-                keys.append(String(head))
+                keys.append(String(decoding: head, as: UTF8.self))
                 values.append(.object(inner))
             }
         }
@@ -275,18 +304,19 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// object in place (libbeat's Delete behaves the same).
     @discardableResult
     public mutating func remove(_ path: String) -> FieldValue? {
-        remove(path[...])
+        Fields.withBytes(path) { remove($0) }
     }
 
-    private mutating func remove(_ path: Substring) -> FieldValue? {
-        guard let (head, rest) = Fields.splitPath(path) else {
-            guard let i = index(of: path) else { return nil }
+    private mutating func remove(_ path: UnsafeBufferPointer<UInt8>) -> FieldValue? {
+        guard let dot = Fields.firstDot(path) else {
+            guard let i = index(ofBytes: path) else { return nil }
             keys.remove(at: i)
             return values.remove(at: i)
         }
-        guard let i = index(of: head), case .object(var inner) = values[i] else { return nil }
+        guard let i = index(ofBytes: UnsafeBufferPointer(rebasing: path[..<dot])), case .object(var inner) = values[i]
+        else { return nil }
         values[i] = .null
-        let removed = inner.remove(rest)
+        let removed = inner.remove(UnsafeBufferPointer(rebasing: path[(dot + 1)...]))
         values[i] = .object(inner)
         return removed
     }
@@ -299,7 +329,7 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     public mutating func merge(_ other: Fields, overwrite: Bool = true) {
         for j in other.keys.indices {
             let k = other.keys[j], v = other.values[j]
-            guard let i = index(of: k[...]) else {
+            guard let i = index(ofKey: k) else {
                 keys.append(k)
                 values.append(v)
                 continue

@@ -15,6 +15,34 @@ import Testing
         #expect(f["network"]?.object?.entries.map(\.key) == ["transport", "type"])
     }
 
+    @Test func walkTellsFoundMissingAndBlockedApart() {
+        var f = Fields()
+        f.set("network.transport", .string("tcp"))
+        f.set("tags", .strings(["a"]))
+        f.set("näme.ünï", .int(1))
+        f.set("a..b", .int(2))  // an empty key between the dots
+        #expect(f.walk("network.transport") == .found(.string("tcp")))
+        #expect(f.walk("network") == .found(.object(["transport": .string("tcp")])))
+        #expect(f.walk("network.type") == .missing)
+        #expect(f.walk("networks.transport") == .missing)
+        #expect(f.walk("netw") == .missing)  // a prefix of a key is not the key
+        #expect(f.walk("network.transport.x") == .blocked(.string("tcp")))
+        #expect(f.walk("tags.0") == .blocked(.strings(["a"])))
+        #expect(f.walk("näme.ünï") == .found(.int(1)))
+        #expect(f.walk("näme.ünï.") == .blocked(.int(1)))
+        #expect(f.walk("a..b") == .found(.int(2)))
+        #expect(f["a"]?.object?[""]?.object?["b"] == .int(2))
+        #expect(f.walkToParent(of: "network") == nil)
+        #expect(f.walkToParent(of: "network.transport") == .found(.object(["transport": .string("tcp")])))
+        #expect(f.walkToParent(of: "network.transport.x.y") == .blocked(.string("tcp")))
+        #expect(f.walkToParent(of: "source.ip") == .missing)
+        // Keys compare byte for byte: a canonically equivalent spelling is another key.
+        let composed = "\u{E9}", decomposed = "e\u{301}"
+        f.set(composed, .int(3))
+        #expect(f.walk(decomposed) == .missing)
+        #expect(f.value(at: composed) == .int(3))
+    }
+
     @Test func setReplacesNonObjectIntermediates() {
         var f: Fields = ["a": .string("x")]
         f.set("a.b", .int(1))

@@ -31,29 +31,20 @@ enum FieldLookup: Equatable {
 extension Fields {
     /// Walks `path` one key at a time, as libbeat's `mapFind` does.
     func lookup(_ path: String) -> FieldLookup {
-        var rest = path[...]
-        var current = self
-        while true {
-            let split = Fields.splitPath(rest)
-            guard let v = current.value(forKey: split?.head ?? rest) else { return .missing }
-            guard let (_, tail) = split else { return .found(v) }
-            guard case .object(let inner) = v else { return .blocked(FieldLookup.notAnObject(v)) }
-            current = inner
-            rest = tail
+        switch walk(path) {
+        case .found(let v): return .found(v)
+        case .missing: return .missing
+        case .blocked(let v): return .blocked(FieldLookup.notAnObject(v))
         }
     }
 
     /// The error writing `path` would meet: a value that is not an object where the path needs one.
     func putBlocker(_ path: String) -> String? {
-        var rest = path[...]
-        var current = self
-        while let (head, tail) = Fields.splitPath(rest) {
-            guard let v = current.value(forKey: head) else { return nil }
-            guard case .object(let inner) = v else { return FieldLookup.notAnObject(v) }
-            current = inner
-            rest = tail
+        switch walkToParent(of: path) {
+        case nil, .missing: return nil
+        case .found(.object): return nil
+        case .found(let v), .blocked(let v): return FieldLookup.notAnObject(v)
         }
-        return nil
     }
 
     /// `mapstr.M.Put`: sets `path`, creating missing objects, and returns the value it replaced; an
