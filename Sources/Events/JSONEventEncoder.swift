@@ -101,6 +101,16 @@ struct ByteSink {
         count += bytes.count
     }
 
+    /// Appends `bytes` between double quotes, with one capacity check.
+    @inline(__always)
+    mutating func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if count + bytes.count + 2 > capacity { grow(bytes.count + 2) }
+        base[count] = UInt8(ascii: "\"")
+        if let from = bytes.baseAddress { (base + count + 1).update(from: from, count: bytes.count) }
+        count += bytes.count + 2
+        base[count - 1] = UInt8(ascii: "\"")
+    }
+
     mutating func append(contentsOf bytes: some Sequence<UInt8>) {
         let done: Void? = bytes.withContiguousStorageIfAvailable { append(contentsOf: $0) }
         if done == nil { for b in bytes { append(b) } }
@@ -303,52 +313,81 @@ struct Writer {
     }
 
     mutating func string(_ s: String) {
-        out.append(UInt8(ascii: "\""))
         let fast = s.utf8.withContiguousStorageIfAvailable { buf -> Bool in
             guard Writer.isPlain(buf, escapeHTML: escapeHTML) else { return false }
-            out.append(contentsOf: buf)
+            out.appendQuoted(buf)
             return true
         }
         if fast != true {
             var copy = s
             copy.makeContiguousUTF8()
+            out.append(UInt8(ascii: "\""))
             escapeSlow(Array(copy.utf8))
+            out.append(UInt8(ascii: "\""))
         }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// True when `bytes` can be written as they are: no control character, quote or backslash (nor `<`, `>`,
     /// `&` with `escapeHTML`), and no byte that may start U+2028 or U+2029. Tests eight ASCII bytes at a time
-    /// (every string of every event passes here); a word with any byte of 0x80 or more is checked byte by byte.
+    /// (every string of every event passes here): the last word overlaps the one before it, and a string
+    /// shorter than a word is padded with a plain letter, so a short key costs one test. A word with any byte
+    /// of 0x80 or more is checked byte by byte.
     @inline(__always)
     static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>, escapeHTML: Bool) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let n = bytes.count
+        guard n >= 8 else {
+            // Built in a register: copying the bytes into a padded word in memory and loading it back stalled.
+            var w: UInt64 = 0x6161_6161_6161_6161  // "aaaaaaaa"
+            for k in 0..<n {
+                let shift = UInt64(8 * k)
+                w = w & ~(0xff << shift) | UInt64(base[k]) << shift
+            }
+            switch wordClass(w, escapeHTML: escapeHTML) {
+            case .plain: return true
+            case .escape: return false
+            case .high: return bytesArePlain(bytes, escapeHTML: escapeHTML)
+            }
+        }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while true {
+            let at = min(i, n - 8)
+            switch wordClass(raw.loadUnaligned(fromByteOffset: at, as: UInt64.self), escapeHTML: escapeHTML) {
+            case .plain:
+                if at == n - 8 { return true }
+                i += 8
+            case .escape:
+                return false
+            case .high:
+                return bytesArePlain(UnsafeBufferPointer(rebasing: bytes[at...]), escapeHTML: escapeHTML)
+            }
+        }
+    }
+
+    enum WordClass { case plain, escape, high }
+
+    /// Whether eight bytes need no escape, need one, or hold a byte of 0x80 or more (to be looked at one by one).
+    @inline(__always)
+    static func wordClass(_ w: UInt64, escapeHTML: Bool) -> WordClass {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
-        var i = 0
-        if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while i + 8 <= bytes.count {
-                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                if w & highs != 0 { break }
-                // With every byte below 0x80: a byte below 0x20, a quote, a backslash.
-                if (w &- ones &* 0x20) & ~w & highs != 0 || hasZeroByte(w ^ (ones &* 0x22))
-                    || hasZeroByte(w ^ (ones &* 0x5C))
-                {
-                    return false
-                }
-                if escapeHTML && (hasZeroByte(w ^ (ones &* 0x3C)) || hasZeroByte(w ^ (ones &* 0x3E)) || hasZeroByte(w ^ (ones &* 0x26))) {
-                    return false
-                }
-                i += 8
-            }
+        if w & highs != 0 { return .high }
+        // With every byte below 0x80: a byte below 0x20, a quote, a backslash.
+        if (w &- ones &* 0x20) & ~w & highs != 0 || hasZeroByte(w ^ (ones &* 0x22)) || hasZeroByte(w ^ (ones &* 0x5C)) {
+            return .escape
         }
-        while i < bytes.count {
-            let b = bytes[i]
-            if b < 0x20 || b == 0x22 || b == 0x5c || b >= 0xe2 || (escapeHTML && (b == 0x3c || b == 0x3e || b == 0x26)) {
-                return false
-            }
-            i += 1
+        if escapeHTML && (hasZeroByte(w ^ (ones &* 0x3C)) || hasZeroByte(w ^ (ones &* 0x3E)) || hasZeroByte(w ^ (ones &* 0x26))) {
+            return .escape
+        }
+        return .plain
+    }
+
+    /// `isPlain`, one byte at a time.
+    static func bytesArePlain(_ bytes: UnsafeBufferPointer<UInt8>, escapeHTML: Bool) -> Bool {
+        for b in bytes where b < 0x20 || b == 0x22 || b == 0x5c || b >= 0xe2 || (escapeHTML && (b == 0x3c || b == 0x3e || b == 0x26)) {
+            return false
         }
         return true
     }
