@@ -101,6 +101,13 @@ struct ByteSink {
         count += bytes.count
     }
 
+    /// Lets `body` write up to `maxCount` bytes in place; it returns how many it wrote.
+    @inline(__always)
+    mutating func append(maxCount: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        if count + maxCount > capacity { grow(maxCount) }
+        count += body(base + count)
+    }
+
     /// Appends `bytes` between double quotes, with one capacity check.
     @inline(__always)
     mutating func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -137,8 +144,6 @@ struct ByteSink {
 /// The streaming writer behind `JSONEventEncoder`.
 struct Writer {
     var out = ByteSink(capacity: 2048)
-    /// For the helpers that write to arrays (times).
-    var scratch: [UInt8] = []
     let pretty: Bool
     let escapeHTML: Bool
     let fractionDigits: Int
@@ -254,11 +259,13 @@ struct Writer {
     }
 
     mutating func timestamp(_ t: Timestamp) {
-        out.append(UInt8(ascii: "\""))
-        scratch.removeAll(keepingCapacity: true)
-        RFC3339.append(t, fractionDigits: fractionDigits, to: &scratch)
-        out.append(contentsOf: scratch)
-        out.append(UInt8(ascii: "\""))
+        let digits = fractionDigits
+        out.append(maxCount: RFC3339.maxLength + 2) { p in
+            p[0] = UInt8(ascii: "\"")
+            let count = RFC3339.write(t, fractionDigits: digits, to: p + 1)
+            p[count + 1] = UInt8(ascii: "\"")
+            return count + 2
+        }
     }
 
     mutating func integer(_ i: Int64) {
@@ -275,19 +282,21 @@ struct Writer {
             out.append(UInt8(ascii: "0") + UInt8(u))
             return
         }
-        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes of scratch
+        var length = 0
         var v = u
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { buf in
-            while v > 0 {
-                buf[n] = UInt8(ascii: "0") + UInt8(v % 10)
+        while v > 0 {
+            length += 1
+            v /= 10
+        }
+        v = u
+        out.append(maxCount: length) { p in
+            var i = length
+            while i > 0 {
+                i -= 1
+                p[i] = UInt8(ascii: "0") + UInt8(v % 10)
                 v /= 10
-                n += 1
             }
-            while n > 0 {
-                n -= 1
-                out.append(buf[n])
-            }
+            return length
         }
     }
 

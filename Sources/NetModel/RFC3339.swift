@@ -13,6 +13,19 @@ public enum RFC3339 {
 
     /// Appends the formatted time as UTF-8 to `out`.
     public static func append(_ t: Timestamp, fractionDigits: Int = 3, to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxLength) { buffer in
+            let count = write(t, fractionDigits: fractionDigits, to: buffer.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress, count: count))
+        }
+    }
+
+    /// The longest text `write` makes: `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`.
+    public static let maxLength = 30
+
+    /// Writes the text of `t` at `p` (which has room for `maxLength` bytes) and returns its length: digit by
+    /// digit into memory, with no per-byte append (several times stamped into every event).
+    @inlinable
+    public static func write(_ t: Timestamp, fractionDigits: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
         let ns = t.nanoseconds
         var secs = ns / 1_000_000_000
         var sub = ns % 1_000_000_000
@@ -27,44 +40,45 @@ public enum RFC3339 {
             days -= 1
         }
         let (y, m, d) = civil(fromDays: days)
-        digits(y, 4, &out)
-        out.append(UInt8(ascii: "-"))
-        digits(m, 2, &out)
-        out.append(UInt8(ascii: "-"))
-        digits(d, 2, &out)
-        out.append(UInt8(ascii: "T"))
-        digits(rem / 3600, 2, &out)
-        out.append(UInt8(ascii: ":"))
-        digits(rem / 60 % 60, 2, &out)
-        out.append(UInt8(ascii: ":"))
-        digits(rem % 60, 2, &out)
+        digits(y, 4, p)
+        p[4] = UInt8(ascii: "-")
+        digits(m, 2, p + 5)
+        p[7] = UInt8(ascii: "-")
+        digits(d, 2, p + 8)
+        p[10] = UInt8(ascii: "T")
+        digits(rem / 3600, 2, p + 11)
+        p[13] = UInt8(ascii: ":")
+        digits(rem / 60 % 60, 2, p + 14)
+        p[16] = UInt8(ascii: ":")
+        digits(rem % 60, 2, p + 17)
+        var count = 19
         let n = max(0, min(9, fractionDigits))
         if n > 0 {
-            out.append(UInt8(ascii: "."))
+            p[19] = UInt8(ascii: ".")
             var scale: Int64 = 1
             for _ in 0..<(9 - n) { scale *= 10 }
-            digits(sub / scale, n, &out)
+            digits(sub / scale, n, p + 20)
+            count = 20 + n
         }
-        out.append(UInt8(ascii: "Z"))
+        p[count] = UInt8(ascii: "Z")
+        return count + 1
     }
 
-    @inline(__always)
-    static func digits(_ value: Int64, _ width: Int, _ out: inout [UInt8]) {
-        var buf: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+    /// Writes the last `width` decimal digits of `value` (0 for a negative one) at `p`.
+    @inlinable @inline(__always)
+    static func digits(_ value: Int64, _ width: Int, _ p: UnsafeMutablePointer<UInt8>) {
         var v = value < 0 ? 0 : value
-        withUnsafeMutableBytes(of: &buf) { b in
-            var i = width - 1
-            while i >= 0 {
-                b[i] = UInt8(truncatingIfNeeded: v % 10) + UInt8(ascii: "0")
-                v /= 10
-                i -= 1
-            }
-            for j in 0..<width { out.append(b[j]) }
+        var i = width - 1
+        while i >= 0 {
+            p[i] = UInt8(truncatingIfNeeded: v % 10) + UInt8(ascii: "0")
+            v /= 10
+            i -= 1
         }
     }
 
     /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
     /// (the well-known era-based algorithm; exact for all Int64 day counts that fit a 4-digit year).
+    @usableFromInline
     static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097

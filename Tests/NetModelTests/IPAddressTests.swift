@@ -107,6 +107,23 @@ import Testing
         #expect(Timestamp(nanoseconds: ns).description == text)
     }
 
+    @Test(arguments: [
+        (Int64(1_700_000_000_123_456_789), 0, "2023-11-14T22:13:20Z"),
+        (Int64(1_700_000_000_123_456_789), 3, "2023-11-14T22:13:20.123Z"),
+        (Int64(1_700_000_000_123_456_789), 6, "2023-11-14T22:13:20.123456Z"),
+        (Int64(1_700_000_000_123_456_789), 9, "2023-11-14T22:13:20.123456789Z"),
+        (Int64(0), 3, "1970-01-01T00:00:00.000Z"),
+        (Int64(-1), 9, "1969-12-31T23:59:59.999999999Z"),
+        (Int64(951_782_400_000_000_000), 3, "2000-02-29T00:00:00.000Z"),
+        (Int64.max, 9, "2262-04-11T23:47:16.854775807Z"),
+    ])
+    func rfc3339TruncatesToTheAskedDigits(ns: Int64, digits: Int, text: String) {
+        #expect(RFC3339.format(Timestamp(nanoseconds: ns), fractionDigits: digits) == text)
+        var bytes: [UInt8] = Array("x".utf8)
+        RFC3339.append(Timestamp(nanoseconds: ns), fractionDigits: digits, to: &bytes)
+        #expect(bytes == Array(("x" + text).utf8))
+    }
+
     @Test func daysRoundTrip() {
         for d in stride(from: Int64(-800_000), through: 800_000, by: 997) {
             let (y, m, dd) = RFC3339.civil(fromDays: d)
