@@ -85,27 +85,44 @@ public struct CommunityID: Sendable {
 
 /// Standard base64 with padding (RFC 4648 section 4), for short binary values such as digests.
 public enum Base64 {
-    static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    static let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
-    /// Encodes `bytes`; `padding: false` gives the raw (unpadded) form.
+    /// Encodes `bytes`; `padding: false` gives the raw (unpadded) form. Written in place into the string's
+    /// storage (two of these go into every flow event).
     public static func encode(_ bytes: [UInt8], padding: Bool = true) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i + 3 <= bytes.count {
-            let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out.append(alphabet[Int(v >> 18 & 63)]); out.append(alphabet[Int(v >> 12 & 63)])
-            out.append(alphabet[Int(v >> 6 & 63)]); out.append(alphabet[Int(v & 63)])
-            i += 3
+        let rest = bytes.count % 3
+        let length = bytes.count / 3 * 4 + (rest == 0 ? 0 : padding ? 4 : rest + 1)
+        return bytes.withUnsafeBufferPointer { src in
+            String(unsafeUninitializedCapacity: length) { dst in
+                alphabet.withUTF8Buffer { table in
+                    var i = 0, o = 0
+                    while i + 3 <= src.count {
+                        let v = UInt32(src[i]) << 16 | UInt32(src[i + 1]) << 8 | UInt32(src[i + 2])
+                        dst[o] = table[Int(v >> 18 & 63)]
+                        dst[o + 1] = table[Int(v >> 12 & 63)]
+                        dst[o + 2] = table[Int(v >> 6 & 63)]
+                        dst[o + 3] = table[Int(v & 63)]
+                        i += 3
+                        o += 4
+                    }
+                    if rest > 0 {
+                        var v = UInt32(src[i]) << 16
+                        if rest == 2 { v |= UInt32(src[i + 1]) << 8 }
+                        dst[o] = table[Int(v >> 18 & 63)]
+                        dst[o + 1] = table[Int(v >> 12 & 63)]
+                        o += 2
+                        if rest == 2 {
+                            dst[o] = table[Int(v >> 6 & 63)]
+                            o += 1
+                        }
+                        while padding && o < length {
+                            dst[o] = UInt8(ascii: "=")
+                            o += 1
+                        }
+                    }
+                    return o
+                }
+            }
         }
-        let rest = bytes.count - i
-        if rest > 0 {
-            var v = UInt32(bytes[i]) << 16
-            if rest == 2 { v |= UInt32(bytes[i + 1]) << 8 }
-            out.append(alphabet[Int(v >> 18 & 63)]); out.append(alphabet[Int(v >> 12 & 63)])
-            if rest == 2 { out.append(alphabet[Int(v >> 6 & 63)]) } else if padding { out.append(UInt8(ascii: "=")) }
-            if padding { out.append(UInt8(ascii: "=")) }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

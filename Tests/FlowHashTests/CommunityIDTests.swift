@@ -1,3 +1,4 @@
+import Foundation
 import NetModel
 import Testing
 
@@ -60,5 +61,18 @@ import Testing
                       (Array("foobar".utf8), "Zm9vYmFy")])
     func base64MatchesRFC4648(input: [UInt8], output: String) {
         #expect(Base64.encode(input) == output)
+    }
+
+    @Test func base64AgreesWithFoundationAtEveryLengthPaddedOrNot() {
+        var state: UInt64 = 7
+        for length in 0...70 {
+            let bytes = (0..<length).map { _ -> UInt8 in
+                state = state &* 6_364_136_223_846_793_005 &+ 1
+                return UInt8(truncatingIfNeeded: state >> 56)
+            }
+            let reference = Data(bytes).base64EncodedString()
+            #expect(Base64.encode(bytes) == reference, "length \(length)")
+            #expect(Base64.encode(bytes, padding: false) == reference.replacingOccurrences(of: "=", with: ""), "length \(length)")
+        }
     }
 }
