@@ -31,11 +31,17 @@ public struct HandshakeHistory: Sendable, Equatable {
 
     /// Appends `letter` (given in upper case) for a message from the client or the server.
     public mutating func append(_ letter: Character, fromClient: Bool) {
-        guard text.count < HandshakeHistory.maximumLength else {
+        // Every letter is ASCII, so the UTF-8 count (constant time) is the length; `count` walks the text.
+        guard text.utf8.count < HandshakeHistory.maximumLength else {
             truncated = true
             return
         }
-        text.append(fromClient ? Character(letter.uppercased()) : Character(letter.lowercased()))
+        guard let ascii = letter.asciiValue, letter.isLetter else {
+            text.append(letter)
+            return
+        }
+        let lower = ascii | 0x20
+        text.unicodeScalars.append(Unicode.Scalar(fromClient ? lower & ~0x20 : lower))
     }
 
     /// Records application data the first time each side sends some.
@@ -52,7 +58,7 @@ public struct HandshakeHistory: Sendable, Equatable {
 
     /// Marks that the client hello came from the side that did not open the TCP connection.
     public mutating func flipped() {
-        guard text.count < HandshakeHistory.maximumLength else { return }
+        guard text.utf8.count < HandshakeHistory.maximumLength else { return }
         text.append("^")
     }
 
