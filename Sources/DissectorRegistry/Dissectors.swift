@@ -164,6 +164,12 @@ public struct Dissectors: TCPStreamHandler {
                 publish(.tls(report), client: settings.tlsClient)
                 wantsMore = false
             }
+            // A connection that has reported, or never can, needs no state until its close: dropping it now
+            // frees its buffers while the TCP connection lives on (bulk transfers, idle keep-alives).
+            if box.connection.hasNothingMoreToReport {
+                state = .ignored
+                return .done
+            }
             return wantsMore ? .more : .done
         }
     }

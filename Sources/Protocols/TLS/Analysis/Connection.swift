@@ -68,6 +68,12 @@ public struct TLSConnection {
     /// True once the event has been taken; the caller can stop delivering bytes.
     public var isDone: Bool { published }
 
+    /// True when no report can come any more: one was taken, or both directions stopped parsing without a
+    /// handshake (not TLS, or picked up after it), so `finish` would return nil.
+    public var hasNothingMoreToReport: Bool {
+        published || (client.done && server.done && !facts.sawHandshake)
+    }
+
     /// Whether `bytes`, the first bytes of a connection on an unclaimed port, start a TLS client hello.
     public static func probe(_ bytes: UnsafeRawBufferPointer) -> Bool {
         switch RecordHeader.probe(bytes) {

@@ -94,6 +94,28 @@ import Testing
         #expect(index < conversation.segments.count - 1)
     }
 
+    @Test func aConnectionHasNothingMoreToReportOnceReportedOrWhenItCannotBeTLS() throws {
+        let conversation = try #require(try Conversation.all(Fixtures.path("tls12-rsa.pcap")).first)
+        var c = TLSConnection(client: conversation.client, server: conversation.server, firstSeen: conversation.start, settings: .standard)
+        var reported = false
+        for s in conversation.segments where !reported {
+            #expect(!c.hasNothingMoreToReport)
+            _ = s.bytes.withUnsafeBytes { c.receive($0, fromClient: s.fromClient, at: conversation.start) }
+            reported = c.takeEvent() != nil
+        }
+        #expect(reported)
+        #expect(c.hasNothingMoreToReport)
+        #expect(c.finish(at: conversation.start) == nil)
+
+        // Plain text both ways: each side stops at its first bytes, and there is no handshake to report.
+        var text = TLSConnection(client: conversation.client, server: conversation.server, firstSeen: conversation.start, settings: .standard)
+        _ = Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8).withUnsafeBytes { text.receive($0, fromClient: true, at: conversation.start) }
+        #expect(!text.hasNothingMoreToReport)  // the server may still answer with a handshake
+        _ = Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8).withUnsafeBytes { text.receive($0, fromClient: false, at: conversation.start) }
+        #expect(text.hasNothingMoreToReport)
+        #expect(text.finish(at: conversation.start) == nil)
+    }
+
     @Test func aGapEndsParsingAndPublishesWhatIsKnown() throws {
         let conversation = try #require(try Conversation.all(Fixtures.path("tls12-rsa.pcap")).first)
         var c = TLSConnection(client: conversation.client, server: conversation.server, firstSeen: conversation.start, settings: .standard)
