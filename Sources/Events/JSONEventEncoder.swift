@@ -162,12 +162,19 @@ struct Writer {
     /// Appends what was written to `out`.
     mutating func finish(into out: inout [UInt8]) { self.out.finish(into: &out) }
 
+    @inline(__always)
     mutating func newline() {
         guard pretty else { return }
+        indent()
+    }
+
+    /// A line break and the current nesting's indentation (`pretty` only).
+    mutating func indent() {
         out.append(UInt8(ascii: "\n"))
         for _ in 0..<depth { out.append(0x20); out.append(0x20) }
     }
 
+    @inline(__always)
     mutating func separator() {
         guard depth > 0 else { return }
         if depth <= 64 {

@@ -100,15 +100,14 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
                 return n
             }
         }
-        var groups = [UInt16](repeating: 0, count: 8)
-        for i in 0..<4 {
-            groups[i] = UInt16(truncatingIfNeeded: high >> UInt64(48 - 16 * i))
-            groups[i + 4] = UInt16(truncatingIfNeeded: low >> UInt64(48 - 16 * i))
-        }
+        // Written in place, as IPv4 is: a string per group, joined, cost as much as the rest of a flow event's
+        // addresses together.
+        let high = high, low = low
+        func group(_ i: Int) -> UInt16 { UInt16(truncatingIfNeeded: (i < 4 ? high : low) >> UInt64(48 - 16 * (i % 4))) }
         // RFC 5952 section 4.2: compress the longest run of two or more zero groups, the first on a tie.
         var bestStart = -1, bestLen = 0, runStart = -1
         for i in 0...8 {
-            if i < 8 && groups[i] == 0 {
+            if i < 8 && group(i) == 0 {
                 if runStart < 0 { runStart = i }
             } else if runStart >= 0 {
                 let len = i - runStart
@@ -116,19 +115,34 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
                 runStart = -1
             }
         }
-        var s = ""
-        var i = 0
-        while i < 8 {
-            if i == bestStart {
-                s += "::"
-                i += bestLen
-                continue
+        return String(unsafeUninitializedCapacity: 39) { buf in
+            let hex: StaticString = "0123456789abcdef"
+            var n = 0
+            var i = 0
+            while i < 8 {
+                if i == bestStart {
+                    buf[n] = UInt8(ascii: ":")
+                    buf[n + 1] = UInt8(ascii: ":")
+                    n += 2
+                    i += bestLen
+                    continue
+                }
+                if n > 0 && buf[n - 1] != UInt8(ascii: ":") {
+                    buf[n] = UInt8(ascii: ":")
+                    n += 1
+                }
+                let g = group(i)
+                var shift = 12
+                while shift > 0 && g >> UInt16(shift) == 0 { shift -= 4 }  // no leading zeros (RFC 5952 §4.1)
+                while shift >= 0 {
+                    buf[n] = hex.withUTF8Buffer { $0[Int(g >> UInt16(shift) & 0xf)] }
+                    n += 1
+                    shift -= 4
+                }
+                i += 1
             }
-            if !s.isEmpty && !s.hasSuffix(":") { s += ":" }
-            s += String(groups[i], radix: 16)
-            i += 1
+            return n
         }
-        return s
     }
 
     /// Parses dotted-quad IPv4 or RFC 4291 IPv6 text (including `::` and an embedded IPv4 tail).

@@ -22,6 +22,48 @@ import Testing
         #expect(IPAddress(canonical) == ip)
     }
 
+    /// RFC 5952 text by the rule written out plainly (groups as strings, joined), against the in-place writer,
+    /// on addresses with zero runs of every length at every position.
+    @Test func ipv6TextMatchesTheRuleOnEveryZeroRun() {
+        func reference(_ groups: [UInt16]) -> String {
+            var bestStart = -1, bestLen = 0, runStart = -1
+            for i in 0...8 {
+                if i < 8 && groups[i] == 0 {
+                    if runStart < 0 { runStart = i }
+                } else if runStart >= 0 {
+                    if i - runStart > bestLen && i - runStart >= 2 { (bestStart, bestLen) = (runStart, i - runStart) }
+                    runStart = -1
+                }
+            }
+            var s = "", i = 0
+            while i < 8 {
+                if i == bestStart { s += "::"; i += bestLen; continue }
+                if !s.isEmpty && !s.hasSuffix(":") { s += ":" }
+                s += String(groups[i], radix: 16)
+                i += 1
+            }
+            return s
+        }
+        var state: UInt64 = 99
+        for mask in 0..<256 {
+            for _ in 0..<4 {
+                let groups = (0..<8).map { i -> UInt16 in
+                    state = state &* 6_364_136_223_846_793_005 &+ 1
+                    let widths: [UInt16] = [0xf, 0xff, 0xfff, 0xffff]
+                    return mask & (1 << i) == 0 ? 0 : max(1, UInt16(truncatingIfNeeded: state >> 40) & widths[Int(state >> 62)])
+                }
+                var high: UInt64 = 0, low: UInt64 = 0
+                for i in 0..<4 {
+                    high = high << 16 | UInt64(groups[i])
+                    low = low << 16 | UInt64(groups[i + 4])
+                }
+                let ip = IPAddress(v6High: high, low: low)
+                #expect(ip.description == reference(groups), "\(groups)")
+                #expect(IPAddress(ip.description) == ip)
+            }
+        }
+    }
+
     @Test(arguments: ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1::2::3", "12345::", ":1:2", "1:2:3:4:5:6:7:8:9", "g::1", "1.2.3.4:80"])
     func rejectsInvalidText(input: String) {
         #expect(IPAddress(input) == nil)
