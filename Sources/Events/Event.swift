@@ -200,6 +200,7 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         }
     }
 
+    /// `walk` on the path's UTF-8 bytes.
     func walk(_ bytes: UnsafeBufferPointer<UInt8>) -> PathEnd {
         var start = 0
         var current = self
