@@ -111,11 +111,12 @@ struct ByteSink {
     /// Appends `bytes` between double quotes, with one capacity check.
     @inline(__always)
     mutating func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
-        if count + bytes.count + 2 > capacity { grow(bytes.count + 2) }
-        base[count] = UInt8(ascii: "\"")
-        if let from = bytes.baseAddress { (base + count + 1).update(from: from, count: bytes.count) }
-        count += bytes.count + 2
-        base[count - 1] = UInt8(ascii: "\"")
+        append(maxCount: bytes.count + 2) { p in
+            p[0] = UInt8(ascii: "\"")
+            if let from = bytes.baseAddress { (p + 1).update(from: from, count: bytes.count) }
+            p[bytes.count + 1] = UInt8(ascii: "\"")
+            return bytes.count + 2
+        }
     }
 
     mutating func append(contentsOf bytes: some Sequence<UInt8>) {
