@@ -22,7 +22,17 @@ struct AlertRecord: Sendable {
 struct HandshakeFacts: Sendable {
     var clientHello: ClientHello? = nil
     var sslv2Hello: SSLv2ClientHello? = nil
-    var serverHello: ServerHello? = nil
+    var serverHello: ServerHello? = nil {
+        // What later messages are parsed against, worked out once: the suite's key exchange comes from its
+        // registry name, and the selected version from the extensions.
+        didSet {
+            context = serverHello.map {
+                HandshakeContext(version: $0.selectedVersion, keyExchange: $0.cipherSuite.keyExchange)
+            } ?? HandshakeContext()
+        }
+    }
+    /// The negotiated version and key exchange, for parsing the messages after the ServerHello.
+    private(set) var context = HandshakeContext()
     var helloRetryRequest: ServerHello? = nil
     /// Whether the ClientHello answering the HelloRetryRequest was seen.
     var sawSecondClientHello = false
@@ -44,7 +54,7 @@ struct HandshakeFacts: Sendable {
     var sawClientHello: Bool { clientHello != nil || sslv2Hello != nil }
 
     /// The version the server chose (supported_versions in TLS 1.3), once it did.
-    var negotiatedVersion: ProtocolVersion? { serverHello?.selectedVersion }
+    var negotiatedVersion: ProtocolVersion? { context.version }
 
     var isTLS13: Bool { negotiatedVersion?.isTLS13 ?? false }
 
@@ -80,11 +90,10 @@ extension TLSConnection {
     mutating func dispatch(
         _ message: UnsafeRawBufferPointer, direction d: inout Direction, fromClient: Bool, at time: Timestamp
     ) {
-        let cipher = facts.serverHello?.cipherSuite
-        let context = HandshakeContext(version: facts.negotiatedVersion, keyExchange: cipher?.keyExchange ?? .other)
         let parsed: HandshakeMessage
         do {
-            parsed = try HandshakeMessage.parse(message, context: context, maxLength: TLSAnalysisLimits.handshakeBuffer)
+            parsed = try HandshakeMessage.parse(
+                message, context: facts.context, maxLength: TLSAnalysisLimits.handshakeBuffer)
         } catch {
             let type = message.first.map { HandshakeType($0) }
             history.append(HandshakeHistory.letter(handshakeType: type?.rawValue ?? 255), fromClient: fromClient)

@@ -20,8 +20,9 @@ public struct HandshakeHistory: Sendable, Equatable {
     /// The longest history kept (Zeek's `max_ssl_history_length`).
     public static let maximumLength = 100
 
-    /// The letters so far.
-    public private(set) var text = ""
+    /// The letters so far, as ASCII bytes: appending a byte is a store, a String append walks its
+    /// grapheme machinery, and this runs for every record.
+    private var letters: [UInt8] = []
     /// Whether the history hit the cap.
     public private(set) var truncated = false
     private var clientSentData = false
@@ -29,19 +30,19 @@ public struct HandshakeHistory: Sendable, Equatable {
 
     public init() {}
 
+    /// The letters so far.
+    public var text: String { String(decoding: letters, as: UTF8.self) }
+
     /// Appends `letter` (given in upper case) for a message from the client or the server.
-    public mutating func append(_ letter: Character, fromClient: Bool) {
-        // Every letter is ASCII, so the UTF-8 count (constant time) is the length; `count` walks the text.
-        guard text.utf8.count < HandshakeHistory.maximumLength else {
+    public mutating func append(_ letter: Unicode.Scalar, fromClient: Bool) {
+        guard letters.count < HandshakeHistory.maximumLength else {
             truncated = true
             return
         }
-        guard let ascii = letter.asciiValue, letter.isLetter else {
-            text.append(letter)
-            return
-        }
-        let lower = ascii | 0x20
-        text.unicodeScalars.append(Unicode.Scalar(fromClient ? lower & ~0x20 : lower))
+        let ascii = UInt8(truncatingIfNeeded: letter.value)
+        let isLetter = (ascii | 0x20) >= UInt8(ascii: "a") && (ascii | 0x20) <= UInt8(ascii: "z")
+        // ASCII case is one bit: set for the server, cleared for the client.
+        letters.append(isLetter ? (fromClient ? ascii & ~0x20 : ascii | 0x20) : ascii)
     }
 
     /// Records application data the first time each side sends some.
@@ -58,12 +59,12 @@ public struct HandshakeHistory: Sendable, Equatable {
 
     /// Marks that the client hello came from the side that did not open the TCP connection.
     public mutating func flipped() {
-        guard text.utf8.count < HandshakeHistory.maximumLength else { return }
-        text.append("^")
+        guard letters.count < HandshakeHistory.maximumLength else { return }
+        letters.append(UInt8(ascii: "^"))
     }
 
     /// The letter of a handshake message type (`Z` for types without one).
-    public static func letter(handshakeType: UInt8) -> Character {
+    public static func letter(handshakeType: UInt8) -> Unicode.Scalar {
         switch handshakeType {
         case 0: return "H"
         case 1: return "C"
