@@ -107,16 +107,38 @@ public struct ExtensionList: Sendable, Hashable {
             }
         }
         var entries: [TLSExtension] = []
+        entries.reserveCapacity(min(entryCount(block), TLSLimits.maxExtensionsPerMessage))
+        // Types below 64 (every common one) are remembered in a bit set; others are looked for in the list.
+        var seenLow: UInt64 = 0
         while !block.isAtEnd {
             guard entries.count < TLSLimits.maxExtensionsPerMessage else {
                 anomalies.append(.extensionTooMany)
                 break
             }
             guard let entry = readEntry(&block, context: context, anomalies: &anomalies) else { break }
-            if entries.contains(where: { $0.type == entry.type }) { anomalies.append(.extensionDuplicate) }
+            let type = entry.type.rawValue
+            let duplicate: Bool
+            if type < 64 {
+                duplicate = seenLow & (1 << type) != 0
+                seenLow |= 1 << type
+            } else {
+                duplicate = entries.contains { $0.type.rawValue == type }
+            }
+            if duplicate { anomalies.append(.extensionDuplicate) }
             entries.append(entry)
         }
         return ExtensionList(entries)
+    }
+
+    /// How many type-and-length headers the block holds, counted by skipping bodies (the last may be cut).
+    private static func entryCount(_ block: ByteCursor) -> Int {
+        var c = block
+        var n = 0
+        while c.remaining >= 4, (try? c.readUInt16()) != nil, let length = try? c.readUInt16() {
+            n += 1
+            guard (try? c.skip(Int(length))) != nil else { break }
+        }
+        return n + (c.isAtEnd ? 0 : 1)
     }
 
     /// Reads one extension; nil when not even its type and length are there.
