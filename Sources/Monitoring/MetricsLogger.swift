@@ -65,24 +65,40 @@ public final class MetricsLogger: Sendable {
         return changed.isEmpty ? nil : json(changed)
     }
 
-    /// Flat dotted counters as `{"monitoring":{"metrics":{...nested...}}}`.
+    /// Flat dotted counters as `{"monitoring":{"metrics":{...nested...}}}`, keys sorted.
+    ///
+    /// Written directly from the sorted paths: JSONSerialization over `[String: Any]` bridged every level to
+    /// NSDictionary and looked up protocol conformances on first use, a tenth of a short run's start-up cost.
     static func json(_ flat: [String: Int]) -> String {
-        var root: [String: Any] = [:]
-        for (path, value) in flat {
-            insert(value, at: path.split(separator: ".").map(String.init)[...], into: &root)
+        var out = #"{"monitoring":{"metrics":{"#
+        var open: [Substring] = []
+        var first = true
+        // Sorted level by level, as JSONSerialization's sortedKeys orders each object.
+        let paths = flat.map { (parts: $0.key.split(separator: "."), value: $0.value) }
+            .sorted { $0.parts.lexicographicallyPrecedes($1.parts) }
+        for (parts, value) in paths {
+            guard let leaf = parts.last else { continue }
+            let parents = parts.dropLast()
+            // Close the objects this path leaves, open the ones it enters.
+            var shared = 0
+            while shared < open.count, shared < parents.count, open[shared] == parents[parents.startIndex + shared] {
+                shared += 1
+            }
+            for _ in shared..<open.count { out += "}" }
+            if open.count > shared { first = false }
+            open.removeLast(open.count - shared)
+            for part in parents.dropFirst(shared) {
+                if !first { out += "," }
+                out += StatsDocument.jsonString(String(part)) + ":{"
+                open.append(part)
+                first = true
+            }
+            if !first { out += "," }
+            out += StatsDocument.jsonString(String(leaf)) + ":" + String(value)
+            first = false
         }
-        return StatsDocument.json(["monitoring": ["metrics": root]], pretty: false)
-    }
-
-    private static func insert(_ value: Int, at path: ArraySlice<String>, into node: inout [String: Any]) {
-        guard let key = path.first else { return }
-        if path.count == 1 {
-            node[key] = value
-            return
-        }
-        var child = node[key] as? [String: Any] ?? [:]
-        insert(value, at: path.dropFirst(), into: &child)
-        node[key] = child
+        for _ in open { out += "}" }
+        return out + "}}}"
     }
 
     /// Stops the periodic lines and logs the totals.

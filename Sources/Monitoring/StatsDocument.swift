@@ -208,10 +208,23 @@ public enum StatsDocument {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// `text` as a JSON string literal.
+    /// `text` as a JSON string literal (RFC 8259 §7: quote, backslash and control characters escaped).
     public static func jsonString(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [])) ?? Data("[\"\"]".utf8)
-        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     /// The integer leaves of a document by dotted path (`libbeat.pipeline.events.total`), for deltas.

@@ -107,7 +107,9 @@ struct GlobalOptions: ParsableArguments {
 }
 
 struct Run: ParsableCommand {
+    // Every command names itself: a name derived from the type costs a demangling at every start.
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Capture and publish (the default command).",
         discussion:
             "Without -I, captures live on packetbeat.interfaces. With -I, replays the file at its recorded pace (add -t for full speed), then flushes every flow, prints a summary to standard error and exits 0."
@@ -191,7 +193,7 @@ struct Run: ParsableCommand {
 
 struct Test: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Test the configuration or the output.", subcommands: [TestConfig.self, TestOutput.self])
+        commandName: "test", abstract: "Test the configuration or the output.", subcommands: [TestConfig.self, TestOutput.self])
 }
 
 struct TestConfig: ParsableCommand {
@@ -222,7 +224,7 @@ struct TestConfig: ParsableCommand {
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Export the effective configuration.", subcommands: [ExportConfig.self])
+        commandName: "export", abstract: "Export the effective configuration.", subcommands: [ExportConfig.self])
 }
 
 struct ExportConfig: ParsableCommand {
@@ -239,6 +241,7 @@ struct ExportConfig: ParsableCommand {
 
 struct Devices: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "devices",
         abstract: "List the devices wirebeat can capture on (the index can be used as packetbeat.interfaces.device).")
 
     func run() throws {

@@ -114,4 +114,27 @@ import Testing
         let line = try #require(MetricsLogger.deltas(["a.b": 7, "a.c": 1, "d": 2], since: ["a.b": 5, "a.c": 1]))
         #expect(line == #"{"monitoring":{"metrics":{"a":{"b":2},"d":2}}}"#)
     }
+
+    @Test func theMetricsJSONIsWhatJSONSerializationWritesForTheNestedDocument() throws {
+        let flat = [
+            "libbeat.output.events.acked": 3, "libbeat.output.write.bytes": 10, "libbeat.pipeline.events.total": 4,
+            "beat.cpu.total.ticks": 1, "a-c": 5, "a.b": 6, "a.b2.c": 8, "q\"x.y\u{1}": 7, "z": -2,
+        ]
+        var nested: [String: Any] = [:]
+        func insert(_ value: Int, _ path: ArraySlice<Substring>, into node: inout [String: Any]) {
+            let key = String(path.first!)
+            if path.count == 1 {
+                node[key] = value
+                return
+            }
+            var child = node[key] as? [String: Any] ?? [:]
+            insert(value, path.dropFirst(), into: &child)
+            node[key] = child
+        }
+        for (path, value) in flat { insert(value, path.split(separator: ".")[...], into: &nested) }
+        let reference = try JSONSerialization.data(
+            withJSONObject: ["monitoring": ["metrics": nested]], options: [.sortedKeys])
+        #expect(MetricsLogger.json(flat) == String(decoding: reference, as: UTF8.self))
+        #expect(MetricsLogger.json([:]) == #"{"monitoring":{"metrics":{}}}"#)
+    }
 }

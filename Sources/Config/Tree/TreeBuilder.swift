@@ -11,7 +11,10 @@ enum TreeBuilder {
     static func parse(yaml: String, file: String, keepMarks: Bool = true) throws(ConfigError) -> ConfigNode {
         let root: Yams.Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            // The basic resolver: scalars are typed by `ConfigValue` (below, from the style and explicit tag),
+            // never by Yams' implicit tags, and the default resolver compiles a dozen ICU regular expressions
+            // on first use, a tenth of the start-up of a short run.
+            root = try Yams.compose(yaml: yaml, .basic)
         } catch let error as YamlError {
             throw convert(error, yaml: yaml, file: file, keepMarks: keepMarks)
         } catch {
