@@ -193,7 +193,8 @@ struct Run: ParsableCommand {
 
 struct Test: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "test", abstract: "Test the configuration or the output.", subcommands: [TestConfig.self, TestOutput.self])
+        commandName: "test", abstract: "Test the configuration or the output.",
+        subcommands: [TestConfig.self, TestOutput.self])
 }
 
 struct TestConfig: ParsableCommand {

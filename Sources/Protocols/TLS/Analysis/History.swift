@@ -33,7 +33,7 @@ public struct HandshakeHistory: Sendable, Equatable {
     /// The letters so far.
     public var text: String { String(decoding: letters, as: UTF8.self) }
 
-    /// Appends `letter` (given in upper case) for a message from the client or the server.
+    /// Appends `letter` (ASCII, given in upper case) for a message from the client or the server.
     public mutating func append(_ letter: Unicode.Scalar, fromClient: Bool) {
         guard letters.count < HandshakeHistory.maximumLength else {
             truncated = true
