@@ -29,14 +29,18 @@ public final class PcapHandle: PacketSource {
     /// What was opened: a file path or a device name.
     public let name: String
 
-    /// A capture file mapped into memory, unmapped after `pcap_close`.
-    private var mapping: (address: UnsafeMutableRawPointer, length: Int)? = nil
+    /// A capture file mapped into memory, unmapped after `pcap_close`, and the stream libpcap reads it through.
+    private var mapping: CaptureMapping? = nil
+    private var mappedStream: UnsafeMutablePointer<FILE>? = nil
+    /// Packets read since the reader's position was last reported to `mapping`.
+    private var unreported = 0
 
-    private init(handle: OpaquePointer, isLive: Bool, name: String, mapping: (UnsafeMutableRawPointer, Int)? = nil) {
+    private init(handle: OpaquePointer, isLive: Bool, name: String, mapping: CaptureMapping? = nil) {
         self.handle = handle
         self.isLive = isLive
         self.name = name
-        self.mapping = mapping.map { (address: $0.0, length: $0.1) }
+        self.mapping = mapping
+        if mapping != nil { self.mappedStream = pcap_file(handle) }
         self.linkType = pcap_datalink(handle)
         self.nanoPrecision = pcap_get_tstamp_precision(handle) == PCAP_TSTAMP_PRECISION_NANO
     }
@@ -45,12 +49,12 @@ public final class PcapHandle: PacketSource {
 
     /// Opens a pcap or pcapng file for replay.
     ///
-    /// libpcap reads files through stdio. A regular file is mapped into memory and handed to libpcap as a
-    /// memory stream: the pages are read from the page cache in place, instead of being copied by read(2)
-    /// into a stdio buffer first, which was a third of the cost of replaying a large capture (measured with
-    /// `scripts/bench-decode`). Anything else (a pipe, a device, an empty file, a failed mapping) is read
-    /// with `fopen` and a 1 MiB buffer. The file must not shrink while it is replayed: a page beyond the new
-    /// end cannot be read, mapped or not.
+    /// libpcap reads files through stdio. A regular file is mapped into memory (`CaptureMapping`, whose helper
+    /// thread maps pages ahead of the reader) and handed to libpcap as a memory stream: the pages are read
+    /// from the page cache in place, instead of being copied by read(2) into a stdio buffer first, which was
+    /// a third of the cost of replaying a large capture (measured with `scripts/bench-decode`). Anything else
+    /// (a pipe, a device, an empty file, a failed mapping) is read with `fopen` and a 1 MiB buffer. The file
+    /// must not shrink while it is replayed: a page beyond the new end cannot be read, mapped or not.
     public static func openOffline(path: String) throws(CaptureError) -> PcapHandle {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -62,17 +66,17 @@ public final class PcapHandle: PacketSource {
     /// Opens a capture file from an open descriptor (read from its start), which the handle takes over.
     public static func openOffline(descriptor: Int32, path: String) throws(CaptureError) -> PcapHandle {
         var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
-        let mapping = mapRegularFile(descriptor)
+        let mapping = CaptureMapping.map(descriptor)
         var file: UnsafeMutablePointer<FILE>? = nil
-        if let (address, length) = mapping {
+        if let mapping {
             Glibc.close(descriptor)
-            file = fmemopen(address, length, "rb")
+            file = fmemopen(mapping.address, mapping.length, "rb")
         } else {
             file = fdopen(descriptor, "rb")
             if file == nil { Glibc.close(descriptor) }
         }
         guard let file else {
-            if let (address, length) = mapping { munmap(address, length) }
+            mapping?.close()
             throw CaptureError("cannot open capture file \(path): \(String(cString: strerror(errno)))")
         }
         // A large stdio buffer turns two small reads per packet into one per MiB. libpcap owns the FILE from
@@ -83,24 +87,14 @@ public final class PcapHandle: PacketSource {
                 file, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errbuf)
         else {
             fclose(file)
-            if let (address, length) = mapping { munmap(address, length) }
+            mapping?.close()
             throw CaptureError("cannot open capture file \(path): \(PcapHandle.string(errbuf))")
         }
         return PcapHandle(handle: h, isLive: false, name: path, mapping: mapping)
     }
 
-    /// Maps a regular, non-empty file read-only for sequential reading, or returns nil.
-    private static func mapRegularFile(_ descriptor: Int32) -> (UnsafeMutableRawPointer, Int)? {
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0,
-            let length = Int(exactly: info.st_size)
-        else { return nil }
-        guard let address = mmap(nil, length, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
-            return nil
-        }
-        _ = madvise(address, length, MADV_SEQUENTIAL)
-        return (address, length)
-    }
+    /// How often (in packets) a mapped file's reader reports its position to the mapping's helper.
+    static let packetsPerReport = 256
 
     /// The stdio buffer for capture files: 1 MiB, large enough that reading is one system call per MiB.
     static let fileBufferSize = 1 << 20
@@ -193,6 +187,13 @@ public final class PcapHandle: PacketSource {
         switch rc {
         case 1:
             guard let header, let data else { return .timeout }
+            if let mappedStream {
+                unreported &+= 1
+                if unreported == PcapHandle.packetsPerReport {
+                    unreported = 0
+                    mapping?.reached(ftell(mappedStream))
+                }
+            }
             let hdr = header.pointee
             let sub = nanoPrecision ? Int64(hdr.ts.tv_usec) : Int64(hdr.ts.tv_usec) * 1000
             let packet = CapturedPacket(
@@ -210,6 +211,9 @@ public final class PcapHandle: PacketSource {
         }
     }
 
+    /// What the helper of a mapped file has done: bytes mapped ahead of the reader and cleared behind it.
+    var mappingProgress: (populated: Int, cleared: Int)? { mapping?.helperProgress }
+
     /// Kernel counters for a live device (`pcap_stats`); nil for files.
     public func stats() -> CaptureStats? {
         guard isLive, let h = handle else { return nil }
@@ -225,10 +229,9 @@ public final class PcapHandle: PacketSource {
             pcap_close(h)
             handle = nil
         }
-        if let m = mapping {
-            munmap(m.address, m.length)
-            mapping = nil
-        }
+        mappedStream = nil
+        mapping?.close()
+        mapping = nil
     }
 
     /// The libpcap name of a DLT value (`EN10MB`, `LINUX_SLL2`, ...).
