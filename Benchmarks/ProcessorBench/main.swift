@@ -131,6 +131,8 @@ func fresh(_ value: FieldValue) -> FieldValue {
         let start = ProcessInfo.processInfo.systemUptime
         for i in chunkEvents.indices {
             if publish.prepare(&chunkEvents[i].event, client: chunkEvents[i].client, counters: &counters) {
+                // `encode` appends: one event's JSON at a time, as the outputs' batches reuse their buffers.
+                buffer.removeAll(keepingCapacity: true)
                 encoder.encode(chunkEvents[i].event, into: &buffer)
                 bytes &+= buffer.count
                 kept += 1
