@@ -22,7 +22,11 @@ public struct ExtensionList: Sendable, Hashable {
     public var isEmpty: Bool { entries.isEmpty }
 
     /// The first extension of `type`.
-    public subscript(_ type: ExtensionType) -> TLSExtension? { entries.first { $0.type == type } }
+    public subscript(_ type: ExtensionType) -> TLSExtension? {
+        // By index: `first(where:)` would copy (retain and release) every entry it passes.
+        for index in entries.indices where entries[index].type == type { return entries[index] }
+        return nil
+    }
 
     /// The host names of server_name (name type host_name only, as Packetbeat reports them).
     public var serverNames: [[UInt8]] {
