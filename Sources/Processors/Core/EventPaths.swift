@@ -9,6 +9,10 @@ extension Event {
     /// hold the value: `@timestamp` takes only a time, `@metadata` only an object.
     @discardableResult
     public mutating func put(_ path: String, _ value: FieldValue) -> Bool {
+        guard Event.mayBeSpecial(path) else {
+            fields.set(path, value)
+            return true
+        }
         if path == "@timestamp" {
             guard case .timestamp(let t) = value else { return false }
             timestamp = t
@@ -30,6 +34,7 @@ extension Event {
     /// Removes and returns the value at `path`; `@timestamp` cannot be removed.
     @discardableResult
     public mutating func delete(_ path: String) -> FieldValue? {
+        guard Event.mayBeSpecial(path) else { return fields.remove(path) }
         if path == "@timestamp" { return nil }
         if path == "@metadata" {
             defer { metadata = Fields() }
@@ -45,6 +50,7 @@ extension Event {
     /// Lets `body` change the value at `path` in place (see `Fields.update`); `@metadata.*` paths change the
     /// metadata, and `@timestamp` takes only a time (anything else leaves it unchanged).
     public mutating func update<R>(_ path: String, _ body: (inout FieldValue?) throws -> R) rethrows -> R {
+        guard Event.mayBeSpecial(path) else { return try fields.update(path, body) }
         if path == "@timestamp" {
             var value: FieldValue? = .timestamp(timestamp)
             let result = try body(&value)
@@ -58,6 +64,11 @@ extension Event {
     }
 
     static let metadataPrefix = "@metadata."
+
+    /// False for paths that cannot be `@timestamp` or `@metadata(.*)`: those start with `@`. One byte test
+    /// instead of the string comparisons (a prefix test is a Unicode-aware comparison) on every path.
+    @inline(__always)
+    static func mayBeSpecial(_ path: String) -> Bool { path.utf8.first == UInt8(ascii: "@") }
 }
 
 extension FieldValue {

@@ -61,6 +61,7 @@ extension Fields {
 extension Event {
     /// Looks `path` up, with `@timestamp` and `@metadata.*` addressable.
     func lookup(_ path: String) -> FieldLookup {
+        guard Event.mayBeSpecial(path) else { return fields.lookup(path) }
         if path == "@timestamp" { return .found(.timestamp(timestamp)) }
         if path == "@metadata" { return .found(.object(metadata)) }
         if path.hasPrefix(Event.metadataPrefix) {
@@ -88,6 +89,10 @@ extension Event {
 
     /// Throws what `putChecked` would throw, changing nothing: lets a processor validate before it mutates.
     func checkPut(_ path: String, _ value: FieldValue) throws(ProcessorFailure) {
+        guard Event.mayBeSpecial(path) else {
+            if let blocker = fields.putBlocker(path) { throw ProcessorFailure(blocker) }
+            return
+        }
         let blocker: String?
         if path.hasPrefix(Event.metadataPrefix) {
             blocker = metadata.putBlocker(String(path.dropFirst(Event.metadataPrefix.count)))
