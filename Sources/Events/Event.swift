@@ -54,14 +54,24 @@ public enum PathEnd: Equatable, Sendable {
 
 /// An ordered map from keys to field values.
 public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
-    @usableFromInline var keys: [String]
-    @usableFromInline var values: [FieldValue]
+    /// One key and its value. Keys and values share one array: an object is one allocation to build, grow
+    /// and free, not two.
+    @usableFromInline struct Entry: Sendable, Equatable {
+        @usableFromInline var key: String
+        @usableFromInline var value: FieldValue
+
+        @inlinable init(key: String, value: FieldValue) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    @usableFromInline var items: [Entry]
 
     /// An empty object.
     @inlinable
     public init() {
-        keys = []
-        values = []
+        items = []
     }
 
     /// An object with `elements` in the given order (later duplicates replace earlier ones).
@@ -73,17 +83,14 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// An empty object with room for `capacity` keys.
     @inlinable
     public init(capacity: Int) {
-        keys = []
-        values = []
-        keys.reserveCapacity(capacity)
-        values.reserveCapacity(capacity)
+        items = []
+        items.reserveCapacity(capacity)
     }
 
     /// Appends `key` without looking for an existing one: for builders that know their keys are distinct.
     @inlinable
     public mutating func append(_ key: String, _ value: FieldValue) {
-        keys.append(key)
-        values.append(value)
+        items.append(Entry(key: key, value: value))
     }
 
     /// An object with `pairs` in the given order.
@@ -93,39 +100,37 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     }
 
     /// Number of top-level keys.
-    @inlinable public var count: Int { keys.count }
+    @inlinable public var count: Int { items.count }
 
     /// True when there are no keys.
-    @inlinable public var isEmpty: Bool { keys.isEmpty }
+    @inlinable public var isEmpty: Bool { items.isEmpty }
 
     /// The top-level entries in order.
     public var entries: [(key: String, value: FieldValue)] {
-        Array(zip(keys, values)).map { (key: $0.0, value: $0.1) }
+        items.map { (key: $0.key, value: $0.value) }
     }
 
     /// Visits the top-level entries in order without building an array.
     @inlinable
     public func forEach(_ body: (String, FieldValue) throws -> Void) rethrows {
-        for i in keys.indices { try body(keys[i], values[i]) }
+        for i in items.indices { try body(items[i].key, items[i].value) }
     }
 
     /// The value of the top-level `key` (no dot handling); setting nil removes it.
     public subscript(key: String) -> FieldValue? {
         get {
             guard let i = index(ofKey: key) else { return nil }
-            return values[i]
+            return items[i].value
         }
         set {
             if let i = index(ofKey: key) {
                 if let v = newValue {
-                    values[i] = v
+                    items[i].value = v
                 } else {
-                    keys.remove(at: i)
-                    values.remove(at: i)
+                    items.remove(at: i)
                 }
             } else if let v = newValue {
-                keys.append(key)
-                values.append(v)
+                items.append(Entry(key: key, value: v))
             }
         }
     }
@@ -133,7 +138,7 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     // Paths are walked on their UTF-8 bytes: processors and conditions look up several paths per event, and
     // splitting them into substrings paid for index validation and reference counting at every step. Keys
     // compare byte for byte, as Go map keys do (Swift's `==` would also equate canonically equivalent
-    // spellings): lengths first, then `memcmp`.
+    // spellings): lengths first, then the bytes.
 
     /// Calls `body` with the UTF-8 bytes of `string`.
     @inlinable @inline(__always)
@@ -156,8 +161,8 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     @inlinable
     func index(ofBytes key: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = 0
-        while i < keys.count {
-            if keys[i].utf8.count == key.count, Fields.bytes(of: keys[i], equal: key) { return i }
+        while i < items.count {
+            if items[i].key.utf8.count == key.count, Fields.bytes(of: items[i].key, equal: key) { return i }
             i += 1
         }
         return nil
@@ -172,9 +177,15 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// True when `string`'s UTF-8 bytes are `bytes` (whose count the caller checked already).
     @inlinable @inline(__always)
     static func bytes(of string: String, equal bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return true }
+        guard bytes.count > 0 else { return true }
         return string.utf8.withContiguousStorageIfAvailable { mine in
-            memcmp(mine.baseAddress!, base, bytes.count) == 0
+            // Keys are short and most candidates differ in their first byte: a loop in line beats a call.
+            var i = 0
+            while i < bytes.count {
+                if mine[i] != bytes[i] { return false }
+                i &+= 1
+            }
+            return true
         } ?? string.utf8.elementsEqual(bytes)
     }
 
@@ -210,8 +221,8 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
             guard let i = current.index(ofBytes: dot.map { UnsafeBufferPointer(rebasing: rest[..<$0]) } ?? rest) else {
                 return .missing
             }
-            guard let dot else { return .found(current.values[i]) }
-            guard case .object(let inner) = current.values[i] else { return .blocked(current.values[i]) }
+            guard let dot else { return .found(current.items[i].value) }
+            guard case .object(let inner) = current.items[i].value else { return .blocked(current.items[i].value) }
             current = inner
             start += dot + 1
         }
@@ -226,10 +237,9 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     private mutating func set(_ path: UnsafeBufferPointer<UInt8>, _ value: FieldValue) {
         guard let dot = Fields.firstDot(path) else {
             if let i = index(ofBytes: path) {
-                values[i] = value
+                items[i].value = value
             } else {
-                keys.append(String(decoding: path, as: UTF8.self))
-                values.append(value)
+                items.append(Entry(key: String(decoding: path, as: UTF8.self), value: value))
             }
             return
         }
@@ -238,14 +248,13 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         guard let i = index(ofBytes: head) else {
             var inner = Fields()
             inner.set(rest, value)
-            keys.append(String(decoding: head, as: UTF8.self))
-            values.append(.object(inner))
+            items.append(Entry(key: String(decoding: head, as: UTF8.self), value: .object(inner)))
             return
         }
-        var inner = values[i].object ?? Fields()
-        values[i] = .null  // drop the second reference, so the inner object is changed in place
+        var inner = items[i].value.object ?? Fields()
+        items[i].value = .null  // drop the second reference, so the inner object is changed in place
         inner.set(rest, value)
-        values[i] = .object(inner)
+        items[i].value = .object(inner)
     }
 
     /// Lets `body` change the value at a dotted `path` in place: it receives the value (nil when absent) with
@@ -264,38 +273,35 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
                 var value: FieldValue? = nil
                 let result = try body(&value)
                 if let value {
-                    keys.append(String(decoding: path, as: UTF8.self))
-                    values.append(value)
+                    items.append(Entry(key: String(decoding: path, as: UTF8.self), value: value))
                 }
                 return result
             }
-            var value: FieldValue? = values[i]
-            values[i] = .null
+            var value: FieldValue? = items[i].value
+            items[i].value = .null
             let result = try body(&value)
             if let value {
-                values[i] = value
+                items[i].value = value
             } else {
-                keys.remove(at: i)
-                values.remove(at: i)
+                items.remove(at: i)
             }
             return result
         }
         let head = UnsafeBufferPointer(rebasing: path[..<dot])
         let rest = UnsafeBufferPointer(rebasing: path[(dot + 1)...])
-        if let i = index(ofBytes: head), case .object(var inner) = values[i] {
-            values[i] = .null
+        if let i = index(ofBytes: head), case .object(var inner) = items[i].value {
+            items[i].value = .null
             let result = try inner.update(rest, body)
-            values[i] = .object(inner)
+            items[i].value = .object(inner)
             return result
         }
         var inner = Fields()
         let result = try inner.update(rest, body)
         if !inner.isEmpty {
             if let i = index(ofBytes: head) {
-                values[i] = .object(inner)
+                items[i].value = .object(inner)
             } else {
-                keys.append(String(decoding: head, as: UTF8.self))
-                values.append(.object(inner))
+                items.append(Entry(key: String(decoding: head, as: UTF8.self), value: .object(inner)))
             }
         }
         return result
@@ -311,14 +317,13 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     private mutating func remove(_ path: UnsafeBufferPointer<UInt8>) -> FieldValue? {
         guard let dot = Fields.firstDot(path) else {
             guard let i = index(ofBytes: path) else { return nil }
-            keys.remove(at: i)
-            return values.remove(at: i)
+            return items.remove(at: i).value
         }
-        guard let i = index(ofBytes: UnsafeBufferPointer(rebasing: path[..<dot])), case .object(var inner) = values[i]
+        guard let i = index(ofBytes: UnsafeBufferPointer(rebasing: path[..<dot])), case .object(var inner) = items[i].value
         else { return nil }
-        values[i] = .null
+        items[i].value = .null
         let removed = inner.remove(UnsafeBufferPointer(rebasing: path[(dot + 1)...]))
-        values[i] = .object(inner)
+        items[i].value = .object(inner)
         return removed
     }
 
@@ -328,19 +333,18 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// Deep-merges `other` into this object: nested objects merge, other values replace (when `overwrite`)
     /// or are kept (when not).
     public mutating func merge(_ other: Fields, overwrite: Bool = true) {
-        for j in other.keys.indices {
-            let k = other.keys[j], v = other.values[j]
+        for j in other.items.indices {
+            let k = other.items[j].key, v = other.items[j].value
             guard let i = index(ofKey: k) else {
-                keys.append(k)
-                values.append(v)
+                items.append(Entry(key: k, value: v))
                 continue
             }
-            if case .object(let incoming) = v, case .object(var existing) = values[i] {
-                values[i] = .null  // drop the second reference, so the object is merged in place
+            if case .object(let incoming) = v, case .object(var existing) = items[i].value {
+                items[i].value = .null  // drop the second reference, so the object is merged in place
                 existing.merge(incoming, overwrite: overwrite)
-                values[i] = .object(existing)
+                items[i].value = .object(existing)
             } else if overwrite {
-                values[i] = v
+                items[i].value = v
             }
         }
     }
@@ -350,18 +354,17 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     public mutating func removeNulls() {
         guard containsNull else { return }
         var i = 0
-        while i < keys.count {
-            switch values[i] {
+        while i < items.count {
+            switch items[i].value {
             case .null:
-                keys.remove(at: i)
-                values.remove(at: i)
+                items.remove(at: i)
                 continue
             case .object(var inner) where inner.containsNull:
-                values[i] = .null  // drop the second reference, so the inner object is mutated in place
+                items[i].value = .null  // drop the second reference, so the inner object is mutated in place
                 inner.removeNulls()
-                values[i] = .object(inner)
-            case .array(let items) where items.contains(.null):
-                values[i] = .array(items.filter { $0 != .null })
+                items[i].value = .object(inner)
+            case .array(let list) where list.contains(.null):
+                items[i].value = .array(list.filter { $0 != .null })
             default:
                 break
             }
@@ -371,8 +374,8 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
 
     /// Whether `removeNulls` has anything to remove.
     var containsNull: Bool {
-        values.contains { value in
-            switch value {
+        items.contains { entry in
+            switch entry.value {
             case .null: return true
             case .object(let inner): return inner.containsNull
             case .array(let items): return items.contains(.null)
