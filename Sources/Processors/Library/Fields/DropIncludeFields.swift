@@ -61,9 +61,12 @@ struct DropFields: Processor {
     func process(_ event: inout Event) -> ProcessorOutcome {
         var errors: [String] = []
         for field in fields {
+            // Removing first walks the path once when the field is there (the usual case); the lookup after a
+            // miss tells a missing key from a path blocked by a scalar, and finds `@timestamp`, which stays.
+            if event.delete(field) != nil { continue }
             switch event.lookup(field) {
             case .found:
-                event.delete(field)
+                continue
             case .missing where ignoreMissing:
                 continue
             case .missing:

@@ -23,6 +23,14 @@ extension Fields {
 struct FieldMove: Sendable, Equatable {
     let from: String
     let to: String
+    /// True when `to` lies inside `from` (`a` → `a.b`); worked out once, not per event.
+    let toIsInsideFrom: Bool
+
+    init(from: String, to: String) {
+        self.from = from
+        self.to = to
+        toIsInsideFrom = to.hasPrefix(from + ".")
+    }
 }
 
 extension ProcessorOptions {

@@ -46,7 +46,7 @@ struct RenameFields: Processor {
             guard let value = try event.sourceForMove(move, ignoreMissing: ignoreMissing) else { return }
             // Removing first lets `a` become `a.b`; any other target can be checked before anything changes,
             // and `a` → `a.b` cannot fail once `a` is gone, so the step changes nothing when it throws.
-            if !move.to.hasPrefix(move.from + ".") {
+            if !move.toIsInsideFrom {
                 do throws(ProcessorFailure) {
                     try event.checkPut(move.to, value)
                 } catch {
