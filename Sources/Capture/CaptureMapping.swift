@@ -74,6 +74,9 @@ final class CaptureMapping: @unchecked Sendable {
         wake.deallocate()
     }
 
+    /// True when a helper thread runs (and so wants the reader's position).
+    var hasHelper: Bool { helper != nil }
+
     /// Records that the reader has consumed the file's first `offset` bytes.
     func reached(_ offset: Int) {
         position.store(offset, ordering: .relaxed)

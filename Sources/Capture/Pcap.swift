@@ -29,7 +29,8 @@ public final class PcapHandle: PacketSource {
     /// What was opened: a file path or a device name.
     public let name: String
 
-    /// A capture file mapped into memory, unmapped after `pcap_close`, and the stream libpcap reads it through.
+    /// A capture file mapped into memory, unmapped after `pcap_close`, and the stream libpcap reads it through
+    /// when the mapping's helper wants to know how far it got (nil otherwise, so reading skips the reports).
     private var mapping: CaptureMapping? = nil
     private var mappedStream: UnsafeMutablePointer<FILE>? = nil
     /// Packets read since the reader's position was last reported to `mapping`.
@@ -40,7 +41,7 @@ public final class PcapHandle: PacketSource {
         self.isLive = isLive
         self.name = name
         self.mapping = mapping
-        if mapping != nil { self.mappedStream = pcap_file(handle) }
+        if mapping?.hasHelper == true { self.mappedStream = pcap_file(handle) }
         self.linkType = pcap_datalink(handle)
         self.nanoPrecision = pcap_get_tstamp_precision(handle) == PCAP_TSTAMP_PRECISION_NANO
     }

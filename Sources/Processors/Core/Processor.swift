@@ -50,23 +50,19 @@ public struct ProcessorChain: Sendable {
 
     /// Runs every processor on `event`; false when one dropped it.
     public func run(_ event: inout Event, counters: inout ProcessorCounters) -> Bool {
-        // Through the buffer, whose elements are borrowed: `for processor in processors` copied (retained and
-        // released) every processor for every event.
-        processors.withUnsafeBufferPointer { chain in
-            for index in chain.indices {
-                switch chain[index].process(&event) {
-                case .keep:
-                    continue
-                case .drop:
-                    counters.filtered += 1
-                    return false
-                case .failed(let message):
-                    counters.failures += 1
-                    counters.lastFailure = "\(chain[index].name): \(message)"
-                }
+        for processor in processors {
+            switch processor.process(&event) {
+            case .keep:
+                continue
+            case .drop:
+                counters.filtered += 1
+                return false
+            case .failed(let message):
+                counters.failures += 1
+                counters.lastFailure = "\(processor.name): \(message)"
             }
-            return true
         }
+        return true
     }
 }
 
