@@ -64,8 +64,9 @@ public final class SessionBox<Connection> {
 public enum Session {
     /// A TLS connection.
     case tls(SessionBox<TLSConnection>)
-    /// Waiting for the client's first bytes to decide (detection on unclaimed ports).
-    case probing(client: Endpoint, server: Endpoint, firstSeen: Timestamp)
+    /// Not decided yet (detection on unclaimed ports): waiting for a ClientHello at the start of a chunk, with
+    /// the bytes seen so far in which none began.
+    case probing(client: Endpoint, server: Endpoint, firstSeen: Timestamp, watched: Int)
     /// Decided: nothing to dissect.
     case ignored
 }
@@ -78,6 +79,8 @@ public struct DissectorCounters: Sendable, Equatable {
     public var probed = 0
     /// Probed connections recognised as TLS.
     public var detected = 0
+    /// Of those, connections that began in plain text and upgraded (STARTTLS and the like).
+    public var upgraded = 0
     /// Events produced.
     public var events = 0
 
@@ -94,6 +97,12 @@ public struct Dissectors: TCPStreamHandler {
     /// Reports ready to publish, with their client index; drained by the packet path.
     public var pending: [PendingReport] = []
     public private(set) var counters = DissectorCounters()
+
+    /// Plain-text bytes (both directions together) a probed connection may carry before its ClientHello: room
+    /// for the greetings, capability lists and upgrade commands of the STARTTLS protocols (an XMPP server's
+    /// features or an SMTP server's EHLO answer run to a few kilobytes), little enough that other traffic is
+    /// dropped early.
+    public static let prologueLimit = 16 * 1024
 
     static let none: UInt8 = 0
     static let tls: UInt8 = 1
@@ -125,7 +134,7 @@ public struct Dissectors: TCPStreamHandler {
         }
         if tls.detectAllPorts {
             counters.probed += 1
-            return .probing(client: connection.client, server: connection.server, firstSeen: connection.firstSeen)
+            return .probing(client: connection.client, server: connection.server, firstSeen: connection.firstSeen, watched: 0)
         }
         return nil
     }
@@ -136,18 +145,26 @@ public struct Dissectors: TCPStreamHandler {
         switch state {
         case .ignored:
             return .done
-        case .probing(let client, let server, let firstSeen):
-            // The first data of the connection decides, from whichever side it comes: a ClientHello (or an
-            // SSLv2 hello) makes it TLS, anything else leaves it alone.
+        case .probing(let client, let server, let firstSeen, let watched):
+            // A chunk that starts with a ClientHello (or an SSLv2 hello), from whichever side, makes the
+            // connection TLS from there on. Before it, a plain-text prologue is passed over: the connection
+            // may upgrade in band (STARTTLS in SMTP, IMAP, POP3, XMPP, FTP's AUTH TLS, LDAP's StartTLS,
+            // PostgreSQL's SSLRequest), and the ClientHello then starts the client's first segment after the
+            // server's go-ahead. Connections that say more than `prologueLimit` without one are left alone.
             guard case .data(let bytes) = chunk, let tls = settings.tls else {
                 state = .ignored
                 return .done
             }
             guard TLSConnection.probe(bytes) else {
-                state = .ignored
-                return .done
+                if watched + bytes.count > Dissectors.prologueLimit {
+                    state = .ignored
+                    return .done
+                }
+                state = .probing(client: client, server: server, firstSeen: firstSeen, watched: watched + bytes.count)
+                return .more
             }
             counters.detected += 1
+            if watched > 0 { counters.upgraded += 1 }
             state = .tls(SessionBox(TLSConnection(client: client, server: server, firstSeen: firstSeen, settings: tls)))
             return receive(chunk, from: direction, at: timestamp, state: &state)
         case .tls(let box):

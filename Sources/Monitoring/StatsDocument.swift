@@ -135,7 +135,7 @@ public enum StatsDocument {
             "events": [
                 "flow": s.flows.reports, "tls": s.dissectors.events, "dropped_queue_full": s.eventsDroppedAtQueue,
             ],
-            "tls": ["detected_by_content": s.dissectors.detected],
+            "tls": ["detected_by_content": s.dissectors.detected, "upgraded_from_plain_text": s.dissectors.upgraded],
         ]
         if let d = s.delivery {
             var dropped: [String: Any] = [:]

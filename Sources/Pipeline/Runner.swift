@@ -162,6 +162,7 @@ public final class Runner: @unchecked Sendable {
             total.dissectors.byPort += p.dissectors.byPort
             total.dissectors.probed += p.dissectors.probed
             total.dissectors.detected += p.dissectors.detected
+            total.dissectors.upgraded += p.dissectors.upgraded
             total.dissectors.events += p.dissectors.events
             if let c = p.capture {
                 var t = total.capture ?? CaptureStats(received: 0, droppedByKernel: 0, droppedByInterface: 0)

@@ -159,16 +159,25 @@ public struct ServerHello: Sendable, Hashable {
         return try read(&c)
     }
 
-    /// Reads a ServerHello from `c`, consuming all of it.
+    /// Reads a ServerHello from `c`, consuming all of it. Drafts 0 to 21 of TLS 1.3 (version 0x7f00 to 0x7f15)
+    /// put the draft version in the version field and had neither session id nor compression method; draft 22
+    /// brought both back for middlebox compatibility, with the final layout.
     static func read(_ c: inout ByteCursor) throws(WireError) -> ServerHello {
         var anomalies: [TLSWireAnomaly] = []
         let version = ProtocolVersion(try c.readUInt16())
         let random = try HelloRandom(&c)
-        var session = try c.lengthPrefixed8()
-        if session.remaining > TLSLimits.maxSessionIDLength { anomalies.append(.serverHelloBadSessionIDLength) }
-        let sessionID = session.copyRest()
-        let suite = CipherSuite(try c.readUInt16())
-        let method = CompressionMethod(try c.readUInt8())
+        var sessionID: [UInt8] = []
+        let suite: CipherSuite
+        var method = CompressionMethod(0)
+        if version.hasDraftServerHelloLayout {
+            suite = CipherSuite(try c.readUInt16())
+        } else {
+            var session = try c.lengthPrefixed8()
+            if session.remaining > TLSLimits.maxSessionIDLength { anomalies.append(.serverHelloBadSessionIDLength) }
+            sessionID = session.copyRest()
+            suite = CipherSuite(try c.readUInt16())
+            method = CompressionMethod(try c.readUInt8())
+        }
         let hasBlock = !c.isAtEnd
         let context: ExtensionContext = random == .helloRetryRequest ? .helloRetryRequest : .serverHello
         let extensions =

@@ -44,6 +44,10 @@ public struct ProtocolVersion: TLSCodePoint {
     /// True for TLS 1.3 and its drafts (0x7f00 + draft number), which share the TLS 1.3 grammar.
     public var isTLS13: Bool { rawValue == 0x0304 || major == 0x7f }
 
+    /// True for the drafts of TLS 1.3 before draft 22, whose ServerHello had no legacy_session_id_echo and no
+    /// legacy_compression_method (draft-ietf-tls-tls13-22 section 4.1.3 added them).
+    public var hasDraftServerHelloLayout: Bool { major == 0x7f && minor < 22 }
+
     /// A readable name: "TLS 1.2", "SSL 3.0", "DTLS 1.2", "TLS 1.3 draft 28"; nil for other values.
     public var name: String? {
         switch rawValue {

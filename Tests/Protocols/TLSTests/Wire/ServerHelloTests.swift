@@ -46,6 +46,29 @@ import WireKit
         #expect(h.anomalies.isEmpty)
     }
 
+    @Test func aDraft14HelloHasNeitherSessionIDNorCompressionMethod() throws {
+        // Chrome 55's TLS 1.3 draft-14 ServerHello: version 7f0e, random, suite cca9, then the extensions directly.
+        let body =
+            wire("7f0e") + repeated(0x69, 32) + wire("cca9")
+            + vec16(ext(0x0028, wire("001d 0020") + repeated(0x4f, 32)))  // draft key_share: x25519, 32 bytes
+        let h = try hello(body)
+        #expect(h.legacyVersion.rawValue == 0x7f0e && h.selectedVersion.isTLS13)
+        #expect(h.sessionID.isEmpty && h.compressionMethod == .null)
+        #expect(h.cipherSuite.rawValue == 0xcca9)
+        #expect(h.extensions.types.map(\.rawValue) == [0x0028])
+        #expect(h.anomalies.isEmpty)
+    }
+
+    @Test func fromDraft22OnTheHelloHasTheFinalLayout() throws {
+        // Draft 22 brought back legacy_session_id_echo and legacy_compression_method: read as in RFC 8446.
+        let body = wire("7f16") + repeated(0x22, 32) + wire("00") + wire("1301 00") + vec16(ext(0x002b, wire("7f16")))
+        let h = try hello(body)
+        #expect(h.cipherSuite.rawValue == 0x1301 && h.compressionMethod == .null)
+        #expect(h.selectedVersion.rawValue == 0x7f16 && h.anomalies.isEmpty)
+        // Read with the draft-14 layout, the same bytes would have taken the session id length for the suite.
+        #expect(!ProtocolVersion(0x7f16).hasDraftServerHelloLayout && ProtocolVersion(0x7f15).hasDraftServerHelloLayout)
+    }
+
     @Test func aHelloRetryRequestIsRecognisedByItsRandom() throws {
         let body = minimalServerHelloBody(
             random: Self.hrrRandom,  // SHA-256("HelloRetryRequest")
