@@ -160,7 +160,8 @@ public struct ServerHello: Sendable, Hashable {
     }
 
     /// Reads a ServerHello from `c`, consuming all of it. Drafts 0 to 21 of TLS 1.3 (version 0x7f00 to 0x7f15)
-    /// put the draft version in the version field and had neither session id nor compression method; draft 22
+    /// put the draft version (or, in some early servers, 0x0304) in the version field and had neither session
+    /// id nor compression method; draft 22
     /// brought both back for middlebox compatibility, with the final layout.
     static func read(_ c: inout ByteCursor) throws(WireError) -> ServerHello {
         var anomalies: [TLSWireAnomaly] = []
@@ -169,7 +170,9 @@ public struct ServerHello: Sendable, Hashable {
         var sessionID: [UInt8] = []
         let suite: CipherSuite
         var method = CompressionMethod(0)
-        if version.hasDraftServerHelloLayout {
+        // 0x0304 in this field is never RFC 8446 (whose servers send 0x0303 and name 1.3 in supported_versions):
+        // early draft servers sent it with the draft layout.
+        if version.hasDraftServerHelloLayout || version == .tls13 {
             suite = CipherSuite(try c.readUInt16())
         } else {
             var session = try c.lengthPrefixed8()

@@ -59,6 +59,13 @@ import WireKit
         #expect(h.anomalies.isEmpty)
     }
 
+    @Test func anEarlyDraftServerSending0304HasTheDraftLayoutToo() throws {
+        // RFC 8446 servers send 0x0303 here; 0x0304 came only from draft servers, with the draft layout.
+        let h = try hello(wire("0304") + repeated(0x52, 32) + wire("1301") + vec16(ext(0x0028, wire("0017 0001 04"))))
+        #expect(h.selectedVersion == .tls13 && h.cipherSuite.rawValue == 0x1301 && h.sessionID.isEmpty)
+        #expect(h.extensions.types.map(\.rawValue) == [0x0028] && h.anomalies.isEmpty)
+    }
+
     @Test func fromDraft22OnTheHelloHasTheFinalLayout() throws {
         // Draft 22 brought back legacy_session_id_echo and legacy_compression_method: read as in RFC 8446.
         let body = wire("7f16") + repeated(0x22, 32) + wire("00") + wire("1301 00") + vec16(ext(0x002b, wire("7f16")))
