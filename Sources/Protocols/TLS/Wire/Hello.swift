@@ -161,8 +161,7 @@ public struct ServerHello: Sendable, Hashable {
 
     /// Reads a ServerHello from `c`, consuming all of it. Drafts 0 to 21 of TLS 1.3 (version 0x7f00 to 0x7f15)
     /// put the draft version (or, in some early servers, 0x0304) in the version field and had neither session
-    /// id nor compression method; draft 22
-    /// brought both back for middlebox compatibility, with the final layout.
+    /// id nor compression method; draft 22 brought both back for middlebox compatibility, with the final layout.
     static func read(_ c: inout ByteCursor) throws(WireError) -> ServerHello {
         var anomalies: [TLSWireAnomaly] = []
         let version = ProtocolVersion(try c.readUInt16())
