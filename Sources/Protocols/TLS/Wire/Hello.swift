@@ -159,9 +159,8 @@ public struct ServerHello: Sendable, Hashable {
         return try read(&c)
     }
 
-    /// Reads a ServerHello from `c`, consuming all of it. Drafts 0 to 21 of TLS 1.3 (version 0x7f00 to 0x7f15)
-    /// put the draft version (or, in some early servers, 0x0304) in the version field and had neither session
-    /// id nor compression method; draft 22 brought both back for middlebox compatibility, with the final layout.
+    /// Reads a ServerHello from `c`, consuming all of it, in the layout of early TLS 1.3 drafts when its version
+    /// field says so (`ProtocolVersion.hasDraftServerHelloLayout`).
     static func read(_ c: inout ByteCursor) throws(WireError) -> ServerHello {
         var anomalies: [TLSWireAnomaly] = []
         let version = ProtocolVersion(try c.readUInt16())
@@ -169,9 +168,7 @@ public struct ServerHello: Sendable, Hashable {
         var sessionID: [UInt8] = []
         let suite: CipherSuite
         var method = CompressionMethod(0)
-        // 0x0304 in this field is never RFC 8446 (whose servers send 0x0303 and name 1.3 in supported_versions):
-        // early draft servers sent it with the draft layout.
-        if version.hasDraftServerHelloLayout || version == .tls13 {
+        if version.hasDraftServerHelloLayout {
             suite = CipherSuite(try c.readUInt16())
         } else {
             var session = try c.lengthPrefixed8()

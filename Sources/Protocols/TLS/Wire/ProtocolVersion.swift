@@ -44,9 +44,11 @@ public struct ProtocolVersion: TLSCodePoint {
     /// True for TLS 1.3 and its drafts (0x7f00 + draft number), which share the TLS 1.3 grammar.
     public var isTLS13: Bool { rawValue == 0x0304 || major == 0x7f }
 
-    /// True for the drafts of TLS 1.3 before draft 22, whose ServerHello had no legacy_session_id_echo and no
-    /// legacy_compression_method (draft-ietf-tls-tls13-22 section 4.1.3 added them).
-    public var hasDraftServerHelloLayout: Bool { major == 0x7f && minor < 22 }
+    /// True when a ServerHello with this in its version field has the layout of TLS 1.3's drafts before draft
+    /// 22: no legacy_session_id_echo and no legacy_compression_method (draft-ietf-tls-tls13-22 section 4.1.3
+    /// added them). Those drafts put their own number there; some early servers put 0x0304, which RFC 8446
+    /// servers never do (they send 0x0303 and name 1.3 in supported_versions).
+    public var hasDraftServerHelloLayout: Bool { (major == 0x7f && minor < 22) || rawValue == 0x0304 }
 
     /// A readable name: "TLS 1.2", "SSL 3.0", "DTLS 1.2", "TLS 1.3 draft 28"; nil for other values.
     public var name: String? {
