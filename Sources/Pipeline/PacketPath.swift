@@ -75,10 +75,16 @@ public struct PacketPath {
     static let sweepInterval = TimeSpan.seconds(1)
 
     var decoder: PacketDecoder
-    var flows: FlowTable?
-    /// TCP reassembly feeding the protocol dissectors; nil when no stream protocol is enabled.
-    var tcp: TCPConnectionTracker<Dissectors>?
-    var packet = DecodedPacket()
+    /// The flow table; an unused one-slot table when flows are off (`tracksFlows` false).
+    var flows: FlowTable
+    /// TCP reassembly feeding the protocol dissectors; an unused one when no stream protocol is enabled
+    /// (`tracksTCP` false).
+    ///
+    /// Not optionals: every way of reaching a mutable optional's payload (`x!.f()`, `x != nil`) made the
+    /// compiler copy the whole table, with a retain per buffer, on every packet.
+    var tcp: TCPConnectionTracker<Dissectors>
+    let tracksFlows: Bool
+    let tracksTCP: Bool
     var batcher: EventBatcher
     var lastSweep = Timestamp.zero
     var packets = 0
@@ -90,10 +96,14 @@ public struct PacketPath {
         dissectors: DissectorSettings? = nil, queue: BatchQueue, blockWhenFull: Bool
     ) {
         decoder = PacketDecoder(linkType: LinkType(rawValue: linkType), limits: decoderLimits)
-        flows = flowSettings.map { FlowTable(settings: $0) }
-        if let dissectors, dissectors.anyEnabled {
-            tcp = TCPConnectionTracker(handler: Dissectors(settings: dissectors))
-        }
+        var unused = FlowTableSettings.standard
+        unused.maxFlows = 1
+        flows = FlowTable(settings: flowSettings ?? unused)
+        tracksFlows = flowSettings != nil
+        tracksTCP = dissectors?.anyEnabled ?? false
+        tcp = TCPConnectionTracker(
+            handler: Dissectors(settings: tracksTCP ? dissectors! : DissectorSettings(tls: nil, tlsPorts: [], tlsClient: 0)),
+            limits: tracksTCP ? .default : ConnectionLimits(maxConnections: 1))
         batcher = EventBatcher(queue: queue, blockWhenFull: blockWhenFull)
     }
 
@@ -106,7 +116,7 @@ public struct PacketPath {
     public var decodeCounters: DecodeCounters { decoder.counters }
 
     /// The flow table's counters (zero when flows are off).
-    public var flowCounters: FlowCounters { flows?.counters ?? FlowCounters() }
+    public var flowCounters: FlowCounters { tracksFlows ? flows.counters : FlowCounters() }
 
     /// Processes one frame captured at `timestamp` (which may be shifted for looped replays).
     public mutating func process(_ frame: CapturedPacket, timestamp: Timestamp) {
@@ -115,55 +125,58 @@ public struct PacketPath {
         if timestamp - lastSweep > PacketPath.sweepInterval {
             lastSweep = timestamp
             decoder.expireFragments(now: timestamp)
-            if tcp != nil {
-                tcp!.expire(now: timestamp)
+            if tracksTCP {
+                tcp.expire(now: timestamp)
                 drainDissectors()
             }
         }
+        // A local, not a stored property: passing a stored property to a call that mutates another one costs a
+        // copy of the packet per call.
+        var packet = DecodedPacket()
         let status = decoder.decode(frame.data, wireLength: frame.wireLength, timestamp: timestamp, into: &packet)
         let decoded: Bool
         if case .decoded = status { decoded = true } else { decoded = false }
-        if flows != nil {
+        if tracksFlows {
             if decoded {
-                flows!.account(packet, into: &batcher)
+                flows.account(packet, into: &batcher)
             } else {
-                flows!.advance(to: timestamp, into: &batcher)
+                flows.advance(to: timestamp, into: &batcher)
             }
         }
-        if tcp != nil, decoded, packet.transport == .tcp {
-            tcp!.process(packet)
-            if !tcp!.handler.pending.isEmpty { drainDissectors() }
+        if tracksTCP, decoded, packet.transport == .tcp {
+            tcp.process(packet)
+            if !tcp.handler.pending.isEmpty { drainDissectors() }
         }
     }
 
     mutating func drainDissectors() {
-        tcp!.handler.drain { batcher.emit($0) }
+        tcp.handler.drain { batcher.emit($0) }
     }
 
     /// The dissectors' counters (zero when none run).
-    public var dissectorCounters: DissectorCounters { tcp?.handler.counters ?? DissectorCounters() }
+    public var dissectorCounters: DissectorCounters { tracksTCP ? tcp.handler.counters : DissectorCounters() }
 
     /// The TCP tracker's counters (zero when TCP is not tracked).
-    public var trackerCounters: TrackerCounters { tcp?.counters ?? TrackerCounters() }
+    public var trackerCounters: TrackerCounters { tracksTCP ? tcp.counters : TrackerCounters() }
 
     /// Runs timers up to `now` (live capture on a quiet link, or fragments expiring).
     public mutating func advance(to now: Timestamp) {
         decoder.expireFragments(now: now)
-        if flows != nil { flows!.advance(to: now, into: &batcher) }
-        if tcp != nil {
-            tcp!.expire(now: now)
+        if tracksFlows { flows.advance(to: now, into: &batcher) }
+        if tracksTCP {
+            tcp.expire(now: now)
             drainDissectors()
         }
     }
 
     /// Flushes everything pending at the end of the capture: final flow reports, then the last batch.
     public mutating func finish(at now: Timestamp) {
-        if tcp != nil {
-            tcp!.expire(now: now)
-            tcp!.finishAll(reason: .endOfCapture)
+        if tracksTCP {
+            tcp.expire(now: now)
+            tcp.finishAll(reason: .endOfCapture)
             drainDissectors()
         }
-        if flows != nil { flows!.finish(at: now, into: &batcher) }
+        if tracksFlows { flows.finish(at: now, into: &batcher) }
         batcher.handOver()
     }
 

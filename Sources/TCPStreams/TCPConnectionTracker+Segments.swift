@@ -26,7 +26,9 @@ extension TCPConnectionTracker {
     }
 
     /// True for a fresh SYN on a tuple whose current connection already carried data or a FIN: the
-    /// addresses and ports were reused by a new connection.
+    /// addresses and ports were reused by a new connection. (Inlined, like `sharedLimit`: called from a
+    /// mutating method, a non-mutating one that is not inlined gets a copy of the whole tracker.)
+    @inline(__always)
     func startsNewIncarnation(_ number: Int, sender: FlowSide, tcp: TCPHeader) -> Bool {
         guard tcp.flags.contains(.syn), !tcp.flags.contains(.ack), table.slots[number].carried else { return false }
         let retransmitted =
@@ -97,6 +99,7 @@ extension TCPConnectionTracker {
 
     /// How many out-of-order bytes `direction` of a connection may hold, given what the other direction
     /// and all other connections hold.
+    @inline(__always)
     func sharedLimit(_ number: Int, direction: StreamDirection) -> Int {
         let clientHeld = table.slots[number].client.bufferedBytes
         let serverHeld = table.slots[number].server.bufferedBytes

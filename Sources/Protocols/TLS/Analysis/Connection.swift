@@ -90,7 +90,7 @@ public struct TLSConnection {
         guard !published else { return false }
         lastSeen = max(lastSeen, time)
         let fromServerSide = trackerClient == flipped
-        if !facts.sawClientHello, fromServerSide, server.bytes == 0, client.bytes == 0, TLSConnection.probe(bytes) {
+        if fromServerSide, server.bytes == 0, client.bytes == 0, !facts.sawClientHello, TLSConnection.probe(bytes) {
             // The side taken for the server sent a ClientHello first: it is the client.
             swap(&endpoints.client, &endpoints.server)
             flipped = true
