@@ -55,12 +55,14 @@ public struct FlowKey: Hashable, Sendable, CustomStringConvertible {
     public var lowPort: UInt16
     /// The higher endpoint's port.
     public var highPort: UInt16
-    /// The IP protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, ...).
-    public var ipProtocol: UInt8
     /// VLAN tags of the packets (part of the identity, as in Packetbeat).
     public var vlans: VLANTags
     /// ICMP echo identifier, which separates concurrent pings between the same hosts; 0 otherwise.
     public var icmpID: UInt16
+    /// The IP protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, ...). Last, so that no padding byte precedes
+    /// the 2-aligned fields: with one before `vlans`, the compiler moved padding and tags as one 7-byte value
+    /// in two overlapping stores, and stalled on reading them back for every packet.
+    public var ipProtocol: UInt8
 
     /// Builds the canonical key for a packet from `src` to `dst` and says which side `src` is.
     @inlinable

@@ -86,9 +86,18 @@ enum LinkConstant {
     static let afINET6Darwin: UInt32 = 30
 }
 
-extension PacketDecoder {
+/// The link-layer part of the decoder: what it branches on, in a value small enough to pass around.
+///
+/// A separate type rather than non-mutating methods of `PacketDecoder`: called from the decoder's mutating
+/// methods, those got a copy of the whole decoder (512 bytes) on every packet.
+struct LinkDecoder {
+    /// The link type reduced to what the decoder branches on.
+    let framing: Framing
+    /// `DecoderLimits.maxVLANTags`.
+    let maxVLANTags: Int
+
     /// Decodes the link header of `frame`, filling MAC addresses and VLAN tags.
-    func decodeLink(_ frame: UnsafeRawBufferPointer, into packet: inout DecodedPacket) -> LinkOutcome {
+    func decode(_ frame: UnsafeRawBufferPointer, into packet: inout DecodedPacket) -> LinkOutcome {
         switch framing {
         case .ethernet:
             guard frame.count >= 14 else { return .stop(.truncated) }
@@ -177,7 +186,7 @@ extension PacketDecoder {
                 return .network(offset: offset, version: .v6)
             case LinkConstant.ethertypeVLAN, LinkConstant.ethertypeQinQ, LinkConstant.ethertypeQinQLegacy:
                 tags += 1
-                if tags > limits.maxVLANTags { return .stop(.malformed(.vlanTooManyTags)) }
+                if tags > maxVLANTags { return .stop(.malformed(.vlanTooManyTags)) }
                 // TCI(2): priority(3) DEI(1) VLAN id(12), then the next type(2).
                 guard frame.count >= offset + 4 else { return .stop(.truncated) }
                 packet.vlans.push(frame.loadBE16(at: offset) & 0x0fff)

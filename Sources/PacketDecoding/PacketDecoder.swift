@@ -34,8 +34,8 @@ public struct PacketDecoder: Sendable {
     /// Counters since creation.
     public private(set) var counters = DecodeCounters()
 
-    /// The link type reduced to what the decoder branches on.
-    let framing: Framing
+    /// The link-layer decoder for `linkType`.
+    let link: LinkDecoder
     /// Datagrams being reassembled.
     var fragments: FragmentTable
 
@@ -43,7 +43,7 @@ public struct PacketDecoder: Sendable {
     public init(linkType: LinkType, limits: DecoderLimits = .standard) {
         self.linkType = linkType
         self.limits = limits.sanitized
-        self.framing = Framing(linkType)
+        self.link = LinkDecoder(framing: Framing(linkType), maxVLANTags: self.limits.maxVLANTags)
         self.fragments = FragmentTable(limits: self.limits)
     }
 
@@ -92,7 +92,7 @@ public struct PacketDecoder: Sendable {
     private mutating func decodeFrame(
         _ frame: UnsafeRawBufferPointer, wire: Int, timestamp: Timestamp, into packet: inout DecodedPacket
     ) -> DecodeStatus {
-        switch decodeLink(frame, into: &packet) {
+        switch link.decode(frame, into: &packet) {
         case .network(let offset, let version):
             return decodeIP(frame, at: offset, version: version, wire: wire, timestamp: timestamp, into: &packet)
         case .nonIP:
