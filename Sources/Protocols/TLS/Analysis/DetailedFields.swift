@@ -17,25 +17,25 @@ import TLSWire
 import X509Fields
 
 extension TLSEventMapper {
-    func detailedFields(_ c: TLSReport, resumption: String?) -> Fields {
+    func detailedFields(
+        _ c: TLSReport, resumption: String?, clientPrints: ClientPrints?, serverPrints: ServerPrints?
+    ) -> Fields {
         let f = c.facts
         var d = Fields(capacity: 16)
         if let version = f.negotiatedVersion { d.append("version", .string(version.detailedText)) }
         d.append("client_certificate_requested", .bool(f.clientCertificateRequested))
         if let resumption { d.append("resumption_method", .string(resumption)) }
         if let hello = f.clientHello {
-            d.append("client_hello", .object(clientHello(hello, f)))
+            d.append("client_hello", .object(clientHello(hello, prints: clientPrints)))
         } else if let v2 = f.sslv2Hello {
             var h = Fields(capacity: 4)
             h.append("version", .string(v2.version.recordText))
             h.append("format", .string("sslv2"))
             if !v2.sessionID.isEmpty { h.append("session_id", .string(TLSEventMapper.hex(v2.sessionID))) }
-            if let summary = TLSEventMapper.fingerprintSummary(f) {
-                h.append("ja3_string", .string(JA3.fingerprint(summary).string))
-            }
+            if let clientPrints { h.append("ja3_string", .string(clientPrints.ja3String)) }
             d.append("client_hello", .object(h))
         }
-        if let hello = f.serverHello { d.append("server_hello", .object(serverHello(hello))) }
+        if let hello = f.serverHello { d.append("server_hello", .object(serverHello(hello, prints: serverPrints))) }
         if let hrr = f.helloRetryRequest {
             var r = Fields(capacity: 2)
             if let group = hrr.extensions.keyShareGroups.first { r.append("selected_group", .string(group.description)) }
@@ -55,31 +55,28 @@ extension TLSEventMapper {
         return d
     }
 
-    func clientHello(_ h: ClientHello, _ f: HandshakeFacts) -> Fields {
+    func clientHello(_ h: ClientHello, prints: ClientPrints?) -> Fields {
         var o = Fields(capacity: 10)
         o.append("version", .string(h.legacyVersion.recordText))
         o.append("random", .string(TLSEventMapper.hex(h.random.bytes)))
         if !h.sessionID.isEmpty { o.append("session_id", .string(TLSEventMapper.hex(h.sessionID))) }
         o.append("supported_compression_methods", .strings(h.compressionMethods.map { $0.description }))
         o.append("extensions", .object(extensions(h.extensions, client: true)))
-        if let summary = TLSEventMapper.fingerprintSummary(f) {
-            o.append("ja3_string", .string(JA3.fingerprint(summary).string))
-            o.append("ja4_r", .string(JA4.raw(summary)))
+        if let prints {
+            o.append("ja3_string", .string(prints.ja3String))
+            o.append("ja4_r", .string(prints.ja4Raw))
         }
         return o
     }
 
-    func serverHello(_ h: ServerHello) -> Fields {
+    func serverHello(_ h: ServerHello, prints: ServerPrints?) -> Fields {
         var o = Fields(capacity: 7)
         o.append("version", .string(h.legacyVersion.recordText))
         o.append("random", .string(TLSEventMapper.hex(h.random.bytes)))
         if !h.sessionID.isEmpty { o.append("session_id", .string(TLSEventMapper.hex(h.sessionID))) }
         o.append("selected_compression_method", .string(h.compressionMethod.description))
         o.append("extensions", .object(extensions(h.extensions, client: false)))
-        let s = ServerHelloSummary(
-            version: h.legacyVersion.rawValue, cipherSuite: h.cipherSuite.rawValue,
-            extensionTypes: h.extensions.types.map { $0.rawValue })
-        o.append("ja3s_string", .string(JA3S.fingerprint(s).string))
+        if let prints { o.append("ja3s_string", .string(prints.ja3sString)) }
         return o
     }
 

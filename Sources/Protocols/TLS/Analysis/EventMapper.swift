@@ -39,20 +39,24 @@ struct TLSEventMapper {
         if let alpn = f.serverHello?.extensions.alpnProtocols.first {
             tls.append("next_protocol", .string(TLSEventMapper.text(alpn)))
         }
-        tls.append("client", .object(clientFields(f, sni: sni)))
-        tls.append("server", .object(serverFields(f)))
+        // Fingerprints once per event, each from the cache when this thread has seen the hello before.
+        let clientPrints = TLSEventMapper.fingerprintSummary(f).map(cache.clientFingerprints)
+        let serverPrints = TLSEventMapper.serverSummary(f).map(cache.serverFingerprints)
+        tls.append("client", .object(clientFields(f, sni: sni, prints: clientPrints)))
+        tls.append("server", .object(serverFields(f, prints: serverPrints)))
         if settings.includeDetailedFields {
-            tls.append("detailed", .object(detailedFields(c, resumption: resumption)))
+            tls.append(
+                "detailed",
+                .object(detailedFields(c, resumption: resumption, clientPrints: clientPrints, serverPrints: serverPrints)))
         }
         fields.append("tls", .object(tls))
         return Event(timestamp: summary.end, fields: fields)
     }
 
-    func clientFields(_ f: HandshakeFacts, sni: String?) -> Fields {
+    func clientFields(_ f: HandshakeFacts, sni: String?, prints: ClientPrints?) -> Fields {
         var client = Fields(capacity: 12)
         if let sni { client.append("server_name", .string(sni)) }
-        if let summary = TLSEventMapper.fingerprintSummary(f) {
-            let prints = cache.clientFingerprints(summary)
+        if let prints {
             client.append("ja3", .string(prints.ja3))
             client.append("ja4", .string(prints.ja4))
         }
@@ -64,14 +68,9 @@ struct TLSEventMapper {
         return client
     }
 
-    func serverFields(_ f: HandshakeFacts) -> Fields {
+    func serverFields(_ f: HandshakeFacts, prints: ServerPrints?) -> Fields {
         var server = Fields(capacity: 12)
-        if let hello = f.serverHello {
-            let s = ServerHelloSummary(
-                version: hello.legacyVersion.rawValue, cipherSuite: hello.cipherSuite.rawValue,
-                extensionTypes: hello.extensions.types.map { $0.rawValue })
-            server.append("ja3s", .string(cache.ja3s(s)))
-        }
+        if let prints { server.append("ja3s", .string(prints.ja3s)) }
         if settings.sendCertificates, !f.serverCertificates.isEmpty {
             certificateFields(f.serverCertificates, into: &server)
         }
@@ -124,6 +123,15 @@ struct TLSEventMapper {
                 legacyVersion: v2.version.rawValue, cipherSuites: v2.cipherSuites.map { $0.rawValue }, isSSLv2: true)
         }
         return nil
+    }
+
+    /// The fingerprint inputs of the server hello, or nil without one.
+    static func serverSummary(_ f: HandshakeFacts) -> ServerHelloSummary? {
+        f.serverHello.map {
+            ServerHelloSummary(
+                version: $0.legacyVersion.rawValue, cipherSuite: $0.cipherSuite.rawValue,
+                extensionTypes: $0.extensions.types.map { $0.rawValue })
+        }
     }
 
     /// Bytes from the wire as text: UTF-8 when valid, else each byte as a Latin-1 character, so nothing is

@@ -59,8 +59,8 @@ public final class TLSEventCache {
     /// is rare).
     public static let defaultCapacity = 4096
     private var parsed: [DERKey: CertificateFields?] = [:]
-    private var clientPrints: [ClientHelloSummary: (ja3: String, ja4: String)] = [:]
-    private var serverPrints: [ServerHelloSummary: String] = [:]
+    private var clientPrints: [ClientHelloSummary: ClientPrints] = [:]
+    private var serverPrints: [ServerHelloSummary: ServerPrints] = [:]
     private var cipherLists: [[UInt16]: FieldValue] = [:]
     private let capacity: Int
     /// Lookups answered from the cache.
@@ -73,14 +73,20 @@ public final class TLSEventCache {
         remember(DERKey(der), in: &parsed) { X509Parser.fields(der: der) }
     }
 
-    /// JA3 (MD5) and JA4 of a client hello.
-    func clientFingerprints(_ summary: ClientHelloSummary) -> (ja3: String, ja4: String) {
-        remember(summary, in: &clientPrints) { (JA3.fingerprint(summary).md5, JA4.fingerprint(summary)) }
+    /// The fingerprints of a client hello, hashed and raw (the raw forms go to the detailed fields).
+    func clientFingerprints(_ summary: ClientHelloSummary) -> ClientPrints {
+        remember(summary, in: &clientPrints) {
+            let ja3 = JA3.fingerprint(summary)
+            return ClientPrints(ja3: ja3.md5, ja4: JA4.fingerprint(summary), ja3String: ja3.string, ja4Raw: JA4.raw(summary))
+        }
     }
 
-    /// JA3S (MD5) of a server hello.
-    func ja3s(_ summary: ServerHelloSummary) -> String {
-        remember(summary, in: &serverPrints) { JA3S.fingerprint(summary).md5 }
+    /// JA3S of a server hello, hashed and raw.
+    func serverFingerprints(_ summary: ServerHelloSummary) -> ServerPrints {
+        remember(summary, in: &serverPrints) {
+            let ja3s = JA3S.fingerprint(summary)
+            return ServerPrints(ja3s: ja3s.md5, ja3sString: ja3s.string)
+        }
     }
 
     /// The names of an offered cipher list (`tls.client.supported_ciphers`).
@@ -100,15 +106,41 @@ public final class TLSEventCache {
     }
 }
 
-/// A certificate's DER as a dictionary key. `[UInt8]`'s own hashing feeds the hasher one byte at a time,
-/// which made cache lookups cost more than a third of mapping a TLS event; this feeds the bytes as one
-/// block.
+/// JA3 (MD5), JA4, and their raw strings (JA3's string and JA4's `ja4_r`) of one client hello.
+struct ClientPrints {
+    var ja3: String
+    var ja4: String
+    var ja3String: String
+    var ja4Raw: String
+}
+
+/// JA3S (MD5) and its string of one server hello.
+struct ServerPrints {
+    var ja3s: String
+    var ja3sString: String
+}
+
+/// A certificate's DER as a dictionary key, hashed by its length and its first and last `sample` bytes.
+///
+/// `[UInt8]`'s own hashing feeds the hasher one byte at a time, and even as one block, hashing every byte
+/// of each certificate (a kilobyte or two, several per event) was the largest single cost of mapping a TLS
+/// event. The ends tell certificates apart: the serial number is near the start and the signature fills
+/// the end. Equality still compares every byte, so a collision costs only time; certificates crafted to share
+/// their ends slow their own lookups down, within the cache's `capacity`.
 struct DERKey: Hashable {
     let der: [UInt8]
+
+    /// Bytes hashed at each end.
+    static let sample = 64
 
     init(_ der: [UInt8]) { self.der = der }
 
     func hash(into hasher: inout Hasher) {
-        der.withUnsafeBytes { hasher.combine(bytes: $0) }
+        hasher.combine(der.count)
+        der.withUnsafeBytes { bytes in
+            guard bytes.count > 2 * DERKey.sample else { return hasher.combine(bytes: bytes) }
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: bytes[..<DERKey.sample]))
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - DERKey.sample)...]))
+        }
     }
 }

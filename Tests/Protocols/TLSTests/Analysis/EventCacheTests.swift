@@ -18,6 +18,8 @@ import Testing
         let first = cache.clientFingerprints(hello)
         #expect(first.ja3 == JA3.fingerprint(hello).md5)
         #expect(first.ja4 == JA4.fingerprint(hello))
+        #expect(first.ja3String == JA3.fingerprint(hello).string)
+        #expect(first.ja4Raw == JA4.raw(hello))
         #expect(cache.hits == 0)
         let again = cache.clientFingerprints(hello)
         #expect(again.ja3 == first.ja3 && again.ja4 == first.ja4)
@@ -27,13 +29,31 @@ import Testing
         other.cipherSuites.append(0x1303)
         let changed = cache.clientFingerprints(other)
         #expect(changed.ja4 == JA4.fingerprint(other))
+        #expect(changed.ja4Raw == JA4.raw(other))
         #expect(changed.ja4 != first.ja4)
         #expect(cache.hits == 1)
 
         let server = ServerHelloSummary(version: 0x0303, cipherSuite: 0x1301, extensionTypes: [43, 51])
-        #expect(cache.ja3s(server) == JA3S.fingerprint(server).md5)
-        #expect(cache.ja3s(server) == JA3S.fingerprint(server).md5)
+        #expect(cache.serverFingerprints(server).ja3s == JA3S.fingerprint(server).md5)
+        #expect(cache.serverFingerprints(server).ja3sString == JA3S.fingerprint(server).string)
         #expect(cache.hits == 2)
+    }
+
+    @Test func certificateKeysHashTheEndsAndCompareEveryByte() {
+        let a = [UInt8](repeating: 0x30, count: 1000)
+        var b = a
+        b[500] = 0x31
+        // Same length and ends: the same hash, yet different keys.
+        #expect(DERKey(a).hashValue == DERKey(b).hashValue)
+        #expect(DERKey(a) != DERKey(b))
+        let table: [DERKey: Int] = [DERKey(a): 1, DERKey(b): 2]
+        #expect(table[DERKey(a)] == 1 && table[DERKey(b)] == 2)
+        // A difference in either end or in the length changes the hash (short keys are hashed whole).
+        var c = a
+        c[999] = 0x31
+        #expect(DERKey(a).hashValue != DERKey(c).hashValue)
+        #expect(DERKey(a).hashValue != DERKey(Array(a.dropLast())).hashValue)
+        #expect(DERKey([1, 2, 3]).hashValue != DERKey([1, 9, 3]).hashValue)
     }
 
     @Test func cipherNamesFollowTheListOrderAndRefillAfterEviction() {
