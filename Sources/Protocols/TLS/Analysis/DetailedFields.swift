@@ -149,8 +149,8 @@ extension TLSEventMapper {
 
     func certificates(_ chain: [[UInt8]], leafKey: String, chainKey: String, into d: inout Fields) {
         guard let leaf = chain.first else { return }
-        if let fields = cache.fields(leaf) { d.append(leafKey, .object(CertificateMapping.detailed(fields))) }
-        let rest = chain.dropFirst().compactMap { cache.fields($0) }.map { FieldValue.object(CertificateMapping.detailed($0)) }
+        if let mapped = cache.certificate(leaf) { d.append(leafKey, .object(mapped.detailed)) }
+        let rest = chain.dropFirst().compactMap { cache.certificate($0) }.map { FieldValue.object($0.detailed) }
         if !rest.isEmpty { d.append(chainKey, .array(rest)) }
     }
 

@@ -81,7 +81,8 @@ struct TLSEventMapper {
     /// (PEM, leaf first) when raw certificates are asked for.
     func certificateFields(_ chain: [[UInt8]], into side: inout Fields) {
         guard let leafDER = chain.first else { return }
-        let leaf = cache.fields(leafDER)
+        let mapped = cache.certificate(leafDER)
+        let leaf = mapped?.fields
         if !settings.fingerprints.isEmpty {
             var hash = Fields(capacity: 3)
             for alg in settings.fingerprints {
@@ -95,12 +96,13 @@ struct TLSEventMapper {
             }
             side.append("hash", .object(hash))
         }
-        if let leaf {
+        if let mapped {
+            let leaf = mapped.fields
             side.append("subject", .string(leaf.subject.distinguishedName))
             side.append("issuer", .string(leaf.issuer.distinguishedName))
             if let t = leaf.notBefore { side.append("not_before", .timestamp(TLSEventMapper.timestamp(t))) }
             if let t = leaf.notAfter { side.append("not_after", .timestamp(TLSEventMapper.timestamp(t))) }
-            side.append("x509", .object(CertificateMapping.ecs(leaf)))
+            side.append("x509", .object(mapped.ecs))
         }
         if settings.includeRawCertificates {
             side.append("certificate_chain", .strings(chain.map { X509Parser.pem(der: $0) }))

@@ -58,7 +58,7 @@ public final class TLSEventCache {
     /// Distinct entries kept per kind; when full, that kind starts over (cheap, and a working set that large
     /// is rare).
     public static let defaultCapacity = 4096
-    private var parsed: [DERKey: CertificateFields?] = [:]
+    private var parsed: [DERKey: MappedCertificate?] = [:]
     private var clientPrints: [ClientHelloSummary: ClientPrints] = [:]
     private var serverPrints: [ServerHelloSummary: ServerPrints] = [:]
     private var cipherLists: [[UInt16]: FieldValue] = [:]
@@ -70,7 +70,12 @@ public final class TLSEventCache {
 
     /// The fields of `der`, parsed at most once while cached; nil when it is not a certificate.
     public func fields(_ der: [UInt8]) -> CertificateFields? {
-        remember(DERKey(der), in: &parsed) { X509Parser.fields(der: der) }
+        certificate(der)?.fields
+    }
+
+    /// The fields of `der` and both event objects made from them, each made at most once while cached.
+    func certificate(_ der: [UInt8]) -> MappedCertificate? {
+        remember(DERKey(der), in: &parsed) { X509Parser.fields(der: der).map(MappedCertificate.init) }
     }
 
     /// The fingerprints of a client hello, hashed and raw (the raw forms go to the detailed fields).
@@ -103,6 +108,22 @@ public final class TLSEventCache {
         let value = make()
         table[key] = value
         return value
+    }
+}
+
+/// A parsed certificate with its two event objects (`CertificateMapping`): a server presents the same chain to
+/// every client, so the objects, distinguished-name strings included, are built once, not once per event.
+struct MappedCertificate {
+    let fields: CertificateFields
+    /// The ECS `x509` object.
+    let ecs: Fields
+    /// The `tls.detailed` certificate object.
+    let detailed: Fields
+
+    init(_ fields: CertificateFields) {
+        self.fields = fields
+        ecs = CertificateMapping.ecs(fields)
+        detailed = CertificateMapping.detailed(fields)
     }
 }
 
