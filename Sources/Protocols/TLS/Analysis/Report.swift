@@ -9,6 +9,12 @@ import TLSFingerprint
 import TLSWire
 import X509Fields
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A TLS connection's handshake facts, ready to be mapped to an event. A class: the report passes through
 /// the dissector's queue, the event batch and the publish queue, and a struct this size was copied, each of
 /// its many arrays retained and released, at every step.
@@ -155,6 +161,14 @@ struct DERKey: Hashable {
     static let sample = 64
 
     init(_ der: [UInt8]) { self.der = der }
+
+    /// Byte-wise comparison in one `memcmp` (`[UInt8]`'s own `==` compares element by element).
+    static func == (a: DERKey, b: DERKey) -> Bool {
+        guard a.der.count == b.der.count else { return false }
+        return a.der.withUnsafeBytes { x in
+            b.der.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+        }
+    }
 
     func hash(into hasher: inout Hasher) {
         hasher.combine(der.count)

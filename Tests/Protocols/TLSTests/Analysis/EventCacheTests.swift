@@ -46,6 +46,7 @@ import Testing
         // Same length and ends: the same hash, yet different keys.
         #expect(DERKey(a).hashValue == DERKey(b).hashValue)
         #expect(DERKey(a) != DERKey(b))
+        #expect(DERKey(a) == DERKey(Array(a)) && DERKey([]) == DERKey([]) && DERKey(a) != DERKey(Array(a.dropLast())))
         let table: [DERKey: Int] = [DERKey(a): 1, DERKey(b): 2]
         #expect(table[DERKey(a)] == 1 && table[DERKey(b)] == 2)
         // A difference in either end or in the length changes the hash (short keys are hashed whole).
