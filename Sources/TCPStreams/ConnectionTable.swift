@@ -111,28 +111,57 @@ struct ConnectionTable: Sendable {
     }
 
     /// Marks a connection as the most recently active.
+    ///
+    /// Every packet does this, so the slots are reached through one buffer pointer: each `slots[i].x = …` is
+    /// otherwise a uniqueness check of the array, about half of the cost.
     mutating func touch(_ number: Int, at time: Timestamp) {
-        if time > slots[number].lastSeen { slots[number].lastSeen = time }
-        guard number != newest else { return }
-        unlink(number)
-        link(number)
+        precondition(number >= 0 && number < slots.count, "no such connection slot")
+        var ends = (oldest: oldest, newest: newest)
+        slots.withUnsafeMutableBufferPointer { s in
+            if time > s[number].lastSeen { s[number].lastSeen = time }
+            guard number != ends.newest else { return }
+            Self.unlink(number, in: s, ends: &ends)
+            Self.link(number, in: s, ends: &ends)
+        }
+        (oldest, newest) = ends
     }
 
     /// Appends a slot at the most recent end of the activity list.
     private mutating func link(_ number: Int) {
-        slots[number].older = newest
-        slots[number].newer = -1
-        if newest >= 0 { slots[newest].newer = number } else { oldest = number }
-        newest = number
+        var ends = (oldest: oldest, newest: newest)
+        slots.withUnsafeMutableBufferPointer { Self.link(number, in: $0, ends: &ends) }
+        (oldest, newest) = ends
     }
 
     /// Takes a slot out of the activity list.
     private mutating func unlink(_ number: Int) {
-        let older = slots[number].older
-        let newer = slots[number].newer
-        if older >= 0 { slots[older].newer = newer } else { oldest = newer }
-        if newer >= 0 { slots[newer].older = older } else { newest = older }
-        slots[number].older = -1
-        slots[number].newer = -1
+        var ends = (oldest: oldest, newest: newest)
+        slots.withUnsafeMutableBufferPointer { Self.unlink(number, in: $0, ends: &ends) }
+        (oldest, newest) = ends
+    }
+
+    // The list operations on the slots' buffer. Slot numbers on the list are valid indices by construction
+    // (`insert` links only slots it placed; `remove` unlinks before freeing).
+
+    @inline(__always)
+    private static func link(
+        _ number: Int, in s: UnsafeMutableBufferPointer<ConnectionSlot>, ends: inout (oldest: Int, newest: Int)
+    ) {
+        s[number].older = ends.newest
+        s[number].newer = -1
+        if ends.newest >= 0 { s[ends.newest].newer = number } else { ends.oldest = number }
+        ends.newest = number
+    }
+
+    @inline(__always)
+    private static func unlink(
+        _ number: Int, in s: UnsafeMutableBufferPointer<ConnectionSlot>, ends: inout (oldest: Int, newest: Int)
+    ) {
+        let older = s[number].older
+        let newer = s[number].newer
+        if older >= 0 { s[older].newer = newer } else { ends.oldest = newer }
+        if newer >= 0 { s[newer].older = older } else { ends.newest = older }
+        s[number].older = -1
+        s[number].newer = -1
     }
 }

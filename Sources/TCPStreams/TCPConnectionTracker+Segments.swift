@@ -68,6 +68,11 @@ extension TCPConnectionTracker {
         let flags = tcp.flags
         if !payload.isEmpty || flags.contains(.fin) { table.slots[number].carried = true }
         let wasDelivering = table.slots[number].delivering
+        guard wasDelivering else {
+            Self.follow(&table.slots[number], direction, tcp: tcp, payload: payload, at: time)
+            closeIfEnded(number, at: time)
+            return
+        }
         let bufferedBefore = table.slots[number].bufferedBytes
 
         if flags.contains(.ack) && !flags.contains(.rst) {
@@ -89,7 +94,36 @@ extension TCPConnectionTracker {
         }
 
         bufferedBytes += table.slots[number].bufferedBytes - bufferedBefore
-        if wasDelivering && !table.slots[number].delivering { account(number) }
+        if !table.slots[number].delivering { account(number) }
+        closeIfEnded(number, at: time)
+    }
+
+    /// `handleSegment` for a connection whose chunks nobody wants (declined, or finished with): the same calls
+    /// on the two reassemblers, in the same order, with the chunks dropped at once rather than offered to the
+    /// handler. Such a connection stores nothing (`ConnectionSlot.stopDelivering`), so there is no shared
+    /// limit to work out. This is the path of most packets (bulk data after a handshake), and it skips the
+    /// per-call closures, the direction subscript and the handler's bookkeeping.
+    @inline(__always)
+    static func follow(
+        _ slot: inout ConnectionSlot, _ direction: StreamDirection, tcp: TCPHeader, payload: UnsafeRawBufferPointer,
+        at time: Timestamp
+    ) {
+        let flags = tcp.flags
+        let drop: (StreamChunk) -> Void = { _ in }
+        if direction == .clientToServer {
+            if flags.contains(.ack) && !flags.contains(.rst) { slot.server.noteAcknowledged(upTo: tcp.ack, deliver: drop) }
+            slot.client.receive(seq: tcp.seq, flags: flags, payload: payload, timestamp: time, sharedLimit: 0, deliver: drop)
+            if flags.contains(.rst) { slot.server.reset(deliver: drop) }
+        } else {
+            if flags.contains(.ack) && !flags.contains(.rst) { slot.client.noteAcknowledged(upTo: tcp.ack, deliver: drop) }
+            slot.server.receive(seq: tcp.seq, flags: flags, payload: payload, timestamp: time, sharedLimit: 0, deliver: drop)
+            if flags.contains(.rst) { slot.client.reset(deliver: drop) }
+        }
+    }
+
+    /// Closes the connection once both directions have ended.
+    @inline(__always)
+    mutating func closeIfEnded(_ number: Int, at time: Timestamp) {
         let client = table.slots[number].client.phase
         let server = table.slots[number].server.phase
         if case .ended(let clientReason) = client, case .ended(let serverReason) = server {
