@@ -50,8 +50,10 @@ public struct ProcessorChain: Sendable {
 
     /// Runs every processor on `event`; false when one dropped it.
     public func run(_ event: inout Event, counters: inout ProcessorCounters) -> Bool {
-        for processor in processors {
-            switch processor.process(&event) {
+        // By index: `for processor in processors` copies each existential (a retain and a release, or a copy
+        // of an inline value) for every event.
+        for i in processors.indices {
+            switch processors[i].process(&event) {
             case .keep:
                 continue
             case .drop:
@@ -59,7 +61,7 @@ public struct ProcessorChain: Sendable {
                 return false
             case .failed(let message):
                 counters.failures += 1
-                counters.lastFailure = "\(processor.name): \(message)"
+                counters.lastFailure = "\(processors[i].name): \(message)"
             }
         }
         return true

@@ -39,6 +39,19 @@ struct Convert: Processor {
     var name: String { "convert" }
 
     func process(_ event: inout Event) -> ProcessorOutcome {
+        // One entry (the usual case) needs no list of results: read, convert, store.
+        if conversions.count == 1 {
+            let conversion = conversions[0]
+            let result: FieldValue?
+            do {
+                result = try convert(conversion, in: event)
+            } catch {
+                return failOnError ? .failed(error.message) : .keep
+            }
+            guard let value = result else { return .keep }
+            return store(conversion, value, in: &event, restoring: nil) ?? .keep
+        }
+        // Every value is read before any is written, as Beats does.
         var results: [FieldValue?] = []
         results.reserveCapacity(conversions.count)
         for conversion in conversions {
@@ -49,24 +62,33 @@ struct Convert: Processor {
                 results.append(nil)
             }
         }
-        let before = failOnError && conversions.count > 1 ? event : nil
+        let before = failOnError ? event : nil
         for (conversion, result) in zip(conversions, results) {
             guard let value = result else { continue }
-            if conversion.to.isEmpty {
-                try? event.putChecked(conversion.from, value)
-                continue
-            }
-            do {
-                try event.putChecked(conversion.to, value)
-            } catch {
-                if failOnError {
-                    if let before { event = before }
-                    return .failed(describe(conversion, "failed to put field [\(conversion.to)]: \(error.message)"))
-                }
-            }
-            if rename { event.delete(conversion.from) }
+            if let failure = store(conversion, value, in: &event, restoring: before) { return failure }
         }
         return .keep
+    }
+
+    /// Writes one converted value (and removes the source under `rename`); the failure to return, if any,
+    /// after restoring `before` (`fail_on_error` with several entries).
+    private func store(_ conversion: Conversion, _ value: FieldValue, in event: inout Event, restoring before: Event?)
+        -> ProcessorOutcome?
+    {
+        if conversion.to.isEmpty {
+            try? event.putChecked(conversion.from, value)
+            return nil
+        }
+        do {
+            try event.putChecked(conversion.to, value)
+        } catch {
+            if failOnError {
+                if let before { event = before }
+                return .failed(describe(conversion, "failed to put field [\(conversion.to)]: \(error.message)"))
+            }
+        }
+        if rename { event.delete(conversion.from) }
+        return nil
     }
 
     /// The converted value of one entry; nil when the source is missing and `ignore_missing` is set.
