@@ -85,6 +85,7 @@ public struct PacketPath {
     var tcp: TCPConnectionTracker<Dissectors>
     let tracksFlows: Bool
     let tracksTCP: Bool
+    var packet = DecodedPacket()
     var batcher: EventBatcher
     var lastSweep = Timestamp.zero
     var packets = 0
@@ -130,9 +131,6 @@ public struct PacketPath {
                 drainDissectors()
             }
         }
-        // A local, not a stored property: passing a stored property to a call that mutates another one costs a
-        // copy of the packet per call.
-        var packet = DecodedPacket()
         let status = decoder.decode(frame.data, wireLength: frame.wireLength, timestamp: timestamp, into: &packet)
         let decoded: Bool
         if case .decoded = status { decoded = true } else { decoded = false }
