@@ -83,6 +83,11 @@ public final class PcapHandle: PacketSource {
         // A large stdio buffer turns two small reads per packet into one per MiB. libpcap owns the FILE from
         // here and closes it in pcap_close.
         setvbuf(file, nil, _IOFBF, PcapHandle.fileBufferSize)
+        #if canImport(Glibc)
+            // Only libpcap, on the packet thread, reads this stream: stdio's lock around each of its two reads
+            // per packet protects nothing.
+            _ = __fsetlocking(file, Int32(FSETLOCKING_BYCALLER))
+        #endif
         guard
             let h = pcap_fopen_offline_with_tstamp_precision(
                 file, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errbuf)
