@@ -82,8 +82,8 @@ struct TLSEventMapper {
     func certificateFields(_ chain: [[UInt8]], into side: inout Fields) {
         guard let leafDER = chain.first else { return }
         let mapped = cache.certificate(leafDER)
-        let leaf = mapped?.fields
         if !settings.fingerprints.isEmpty {
+            let leaf = mapped?.fields
             var hash = Fields(capacity: 3)
             for alg in settings.fingerprints {
                 let value: String

@@ -74,12 +74,8 @@ public final class TLSEventCache {
 
     public init(capacity: Int = TLSEventCache.defaultCapacity) { self.capacity = max(1, capacity) }
 
-    /// The fields of `der`, parsed at most once while cached; nil when it is not a certificate.
-    public func fields(_ der: [UInt8]) -> CertificateFields? {
-        certificate(der)?.fields
-    }
-
-    /// The fields of `der` and both event objects made from them, each made at most once while cached.
+    /// The fields of `der` and both event objects made from them, each made at most once while cached; nil
+    /// when it is not a certificate.
     func certificate(_ der: [UInt8]) -> MappedCertificate? {
         remember(DERKey(der), in: &parsed) { X509Parser.fields(der: der).map(MappedCertificate.init) }
     }
