@@ -2,9 +2,12 @@
 // encodes the events and writes them to the output.
 //
 // Several workers (one per core, at most four) do this at once: each takes the next batch, prepares and encodes
-// it on its own, then waits for its turn and writes it, so batches reach the output in the order they were
-// queued, as with one worker. Preparing and encoding are most of the cost; writing is a copy (console, file) or
-// an append to the spool (Kafka).
+// it on its own, and hands it to the writer, a thread of its own that writes the batches one at a time in the
+// order they were queued, as with one worker. Preparing and encoding are most of the CPU; writing is a copy
+// (console, file) or an append to the spool (Kafka), which waits for the disk (fdatasync, and the page cache's
+// copy). With the writes on their own thread the workers go on encoding meanwhile: when workers took turns to
+// write, a worker waiting for the disk held up the other, and the CPU sat idle. At most twice `workers` encoded
+// batches wait for the writer, so memory stays bounded.
 //
 // Order per event (reference/libbeat.md §4.1): nulls removed unless the client keeps them; global `tags`
 // then the client's `tags` appended to `tags`; global `fields` (under `fields` or at the root), then the
@@ -96,9 +99,18 @@ public final class Publisher: @unchecked Sendable {
     private var _outputClosed = false
     /// After this point in time (monotonic seconds) failed writes are not retried.
     private var retryDeadline: Double = .infinity
-    /// The number of the batch whose turn it is to be written.
+    /// Encoded batches waiting for the writer, by batch number, and the number of the batch it writes next.
     private let turn = NSCondition()
+    private var ready: [UInt64: Prepared] = [:]
     private var nextToWrite: UInt64 = 0
+    private var workersDone = false
+
+    /// A batch prepared and encoded by a worker.
+    struct Prepared {
+        var encoded: EncodedBatch
+        var events: Int
+        var processed: ProcessorCounters
+    }
 
     /// One worker per core, at most four: the packet path has a core of its own on larger machines, and the
     /// output's write turn bounds what more workers could add.
@@ -138,6 +150,14 @@ public final class Publisher: @unchecked Sendable {
 
     /// Publishes until the queue is closed and drained, then closes the output.
     public func run() {
+        let writer = DispatchGroup()
+        writer.enter()
+        let writerThread = Thread { [self] in
+            writeInOrder()
+            writer.leave()
+        }
+        writerThread.name = "wirebeat-write"
+        writerThread.start()
         let group = DispatchGroup()
         for index in 1..<workers {
             group.enter()
@@ -150,6 +170,11 @@ public final class Publisher: @unchecked Sendable {
         }
         work()
         group.wait()
+        turn.lock()
+        workersDone = true
+        turn.broadcast()
+        turn.unlock()
+        writer.wait()
         do {
             try output.close()
         } catch {
@@ -157,7 +182,7 @@ public final class Publisher: @unchecked Sendable {
         }
     }
 
-    /// One worker: takes, prepares and encodes batches, and writes each in its turn.
+    /// One worker: takes, prepares and encodes batches, and hands each to the writer.
     func work() {
         // What repeats across this worker's TLS events (certificates, fingerprints), computed once.
         let cache = TLSEventCache()
@@ -168,9 +193,26 @@ public final class Publisher: @unchecked Sendable {
             }
             let (encoded, events, processed) = prepareAndEncode(batch, cache: cache)
             turn.lock()
-            while nextToWrite != number { turn.wait() }
+            // Up to twice `workers` batches wait for the writer; the one it needs next is always let in.
+            while number >= nextToWrite + UInt64(2 * workers) { turn.wait() }
+            ready[number] = Prepared(encoded: encoded, events: events, processed: processed)
+            turn.broadcast()
             turn.unlock()
-            write(encoded, events: events, processed: processed)
+        }
+    }
+
+    /// The writer: writes the encoded batches in their queue order until the workers are done and it has
+    /// written everything they handed over.
+    func writeInOrder() {
+        while true {
+            turn.lock()
+            while ready[nextToWrite] == nil && !(workersDone && ready.isEmpty) { turn.wait() }
+            guard let next = ready.removeValue(forKey: nextToWrite) else {
+                turn.unlock()
+                return
+            }
+            turn.unlock()
+            write(next.encoded, events: next.events, processed: next.processed)
             turn.lock()
             nextToWrite += 1
             turn.broadcast()
