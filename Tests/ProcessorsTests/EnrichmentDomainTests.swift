@@ -218,6 +218,16 @@ private var allTargets: KeyValuePairs<String, Any?> {
         #expect(mixed.publicSuffixLength(["a", "b", "example"]) == 2)
     }
 
+    @Test func eachLineIsReadUpToItsFirstWhitespace() {
+        let text = "// comment\r\n  co.uk\tthe rest is ignored\r\n\r\n!WWW.CK extra\n//not.a.rule\nÉCOLE.FR\n*.Deep"
+        let parsed = PublicSuffixList(text: text)
+        #expect(
+            parsed.rules == [
+                "co.uk": .rule, "www.ck": .exception, "école.fr": .rule, "xn--cole-9oa.fr": .rule,
+                "deep": .wildcardChildren,
+            ])
+    }
+
     @Test func foundationGivesTheACEFormOfRules() {
         #expect(PublicSuffixList.asciiForm("aéroport.ci") == "xn--aroport-bya.ci")
         #expect(PublicSuffixList.asciiForm("公司.cn") == "xn--55qx5d.cn")
