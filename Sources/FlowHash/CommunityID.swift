@@ -42,20 +42,37 @@ public struct CommunityID: Sendable {
         let inOrder = oneWay || src < dst || (src == dst && sport < dport)
         let (a, b, pa, pb) = inOrder ? (src, dst, sport, dport) : (dst, src, dport, sport)
 
-        var input: [UInt8] = []
-        input.reserveCapacity(40)
-        input.append(UInt8(seed >> 8))
-        input.append(UInt8(seed & 0xff))
-        a.appendBytes(to: &input)
-        b.appendBytes(to: &input)
-        input.append(ipProtocol)
-        input.append(0)
-        if hasPorts {
-            input.append(UInt8(pa >> 8)); input.append(UInt8(pa & 0xff))
-            input.append(UInt8(pb >> 8)); input.append(UInt8(pb & 0xff))
+        // At most 2 + 16 + 16 + 2 + 4 bytes, built on the stack: one of these goes into every flow event.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { input in
+            var count = 0
+            func append(_ byte: UInt8) {
+                input[count] = byte
+                count += 1
+            }
+            append(UInt8(seed >> 8))
+            append(UInt8(seed & 0xff))
+            func append(_ address: IPAddress) {
+                var bytes = (address.high.bigEndian, address.low.bigEndian)
+                let skip = address.isV4 ? 12 : 0
+                withUnsafeBytes(of: &bytes) { raw in
+                    UnsafeMutableRawPointer(input.baseAddress! + count).copyMemory(
+                        from: raw.baseAddress! + skip, byteCount: 16 - skip)
+                }
+                count += 16 - skip
+            }
+            append(a)
+            append(b)
+            append(ipProtocol)
+            append(0)
+            if hasPorts {
+                append(UInt8(pa >> 8)); append(UInt8(pa & 0xff))
+                append(UInt8(pb >> 8)); append(UInt8(pb & 0xff))
+            }
+            var sha1 = Insecure.SHA1()
+            sha1.update(bufferPointer: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: input[..<count])))
+            let digest = sha1.finalize()
+            return digest.withUnsafeBytes { Base64.encode($0, prefix: "1:") }
         }
-        let digest = Insecure.SHA1.hash(data: input)
-        return "1:" + Base64.encode(Array(digest))
     }
 
     /// ICMPv4 types with a counterpart (RFC 792, RFC 1256 for router solicitation).
@@ -87,41 +104,51 @@ public struct CommunityID: Sendable {
 public enum Base64 {
     static let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
-    /// Encodes `bytes`; `padding: false` gives the raw (unpadded) form. Written in place into the string's
-    /// storage (two of these go into every flow event).
+    /// Encodes `bytes`; `padding: false` gives the raw (unpadded) form.
     public static func encode(_ bytes: [UInt8], padding: Bool = true) -> String {
+        bytes.withUnsafeBytes { encode($0, padding: padding) }
+    }
+
+    /// `prefix` followed by the encoding of `bytes`, written in place into one string's storage (two of these go
+    /// into every flow event).
+    public static func encode(_ bytes: UnsafeRawBufferPointer, padding: Bool = true, prefix: StaticString = "") -> String {
         let rest = bytes.count % 3
-        let length = bytes.count / 3 * 4 + (rest == 0 ? 0 : padding ? 4 : rest + 1)
-        return bytes.withUnsafeBufferPointer { src in
-            String(unsafeUninitializedCapacity: length) { dst in
-                alphabet.withUTF8Buffer { table in
-                    var i = 0, o = 0
-                    while i + 3 <= src.count {
-                        let v = UInt32(src[i]) << 16 | UInt32(src[i + 1]) << 8 | UInt32(src[i + 2])
-                        dst[o] = table[Int(v >> 18 & 63)]
-                        dst[o + 1] = table[Int(v >> 12 & 63)]
-                        dst[o + 2] = table[Int(v >> 6 & 63)]
-                        dst[o + 3] = table[Int(v & 63)]
-                        i += 3
-                        o += 4
+        let length = prefix.utf8CodeUnitCount + bytes.count / 3 * 4 + (rest == 0 ? 0 : padding ? 4 : rest + 1)
+        return String(unsafeUninitializedCapacity: length) { dst in
+            alphabet.withUTF8Buffer { table in
+                var o = 0
+                prefix.withUTF8Buffer { p in
+                    for byte in p {
+                        dst[o] = byte
+                        o += 1
                     }
-                    if rest > 0 {
-                        var v = UInt32(src[i]) << 16
-                        if rest == 2 { v |= UInt32(src[i + 1]) << 8 }
-                        dst[o] = table[Int(v >> 18 & 63)]
-                        dst[o + 1] = table[Int(v >> 12 & 63)]
-                        o += 2
-                        if rest == 2 {
-                            dst[o] = table[Int(v >> 6 & 63)]
-                            o += 1
-                        }
-                        while padding && o < length {
-                            dst[o] = UInt8(ascii: "=")
-                            o += 1
-                        }
-                    }
-                    return o
                 }
+                var i = 0
+                while i + 3 <= bytes.count {
+                    let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                    dst[o] = table[Int(v >> 18 & 63)]
+                    dst[o + 1] = table[Int(v >> 12 & 63)]
+                    dst[o + 2] = table[Int(v >> 6 & 63)]
+                    dst[o + 3] = table[Int(v & 63)]
+                    i += 3
+                    o += 4
+                }
+                if rest > 0 {
+                    var v = UInt32(bytes[i]) << 16
+                    if rest == 2 { v |= UInt32(bytes[i + 1]) << 8 }
+                    dst[o] = table[Int(v >> 18 & 63)]
+                    dst[o + 1] = table[Int(v >> 12 & 63)]
+                    o += 2
+                    if rest == 2 {
+                        dst[o] = table[Int(v >> 6 & 63)]
+                        o += 1
+                    }
+                    while padding && o < length {
+                        dst[o] = UInt8(ascii: "=")
+                        o += 1
+                    }
+                }
+                return o
             }
         }
     }

@@ -6,6 +6,11 @@
 // packets,community_id}`. Our additions, documented in docs/FIELDS.md: `flow.end_reason` on final reports,
 // `flow.ttfb` (nanoseconds from the first packet to the first payload from the destination), `related.ip`.
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Events
 import FlowHash
 import NetModel
@@ -112,78 +117,97 @@ enum PacketbeatFlowID {
     static let icmpv4Flow: UInt16 = 1 << 7, icmpv6Flow: UInt16 = 1 << 8, udpFlow: UInt16 = 1 << 9, tcpFlow: UInt16 = 1 << 10
     static let unset: UInt8 = 0xff
 
+    /// The most bytes an id takes: the header, two MACs, two VLAN ids, two IPv6 addresses, two ports.
+    static let maxLength = 17 + 12 + 4 + 32 + 4
+
     static func make(_ r: FlowRecord) -> String {
-        // Header: flags (2, little-endian), 12 layer offsets, 3 counts; then the identifying bytes.
-        var out = [UInt8](repeating: unset, count: 17)
-        out.reserveCapacity(17 + 12 + 4 + 32 + 4)
-        var flags: UInt16 = 0
-        var forward: Bool? = nil  // nil until a layer's two values differ
-        let base = 17
+        // Built on the stack (one of these goes into every flow event).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxLength) { out in
+            // Header: flags (2, little-endian), 12 layer offsets, 3 counts; then the identifying bytes.
+            let base = 17
+            out.initialize(repeating: unset)
+            var count = base
+            var flags: UInt16 = 0
+            var forward: Bool? = nil  // nil until a layer's two values differ
 
-        func pair(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) {
-            if forward == nil, !a.elementsEqual(b) { forward = a.lexicographicallyPrecedes(b) }
-            if forward == false {
-                out.append(contentsOf: b)
-                out.append(contentsOf: a)
-            } else {
-                out.append(contentsOf: a)
-                out.append(contentsOf: b)
+            func append(_ bytes: UnsafeRawBufferPointer) {
+                UnsafeMutableRawPointer(out.baseAddress! + count).copyMemory(
+                    from: bytes.baseAddress!, byteCount: bytes.count)
+                count += bytes.count
             }
-        }
-        func offset(_ i: Int) { out[2 + i] = UInt8(out.count - base) }
+            func pair(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) {
+                if forward == nil {
+                    let order = memcmp(a.baseAddress!, b.baseAddress!, a.count)
+                    if order != 0 { forward = order < 0 }
+                }
+                if forward == false {
+                    append(b)
+                    append(a)
+                } else {
+                    append(a)
+                    append(b)
+                }
+            }
+            func offset(_ i: Int) { out[2 + i] = UInt8(count - base) }
+            func appendLittleEndian(_ value: UInt16) {
+                out[count] = UInt8(value & 0xff)
+                out[count + 1] = UInt8(value >> 8)
+                count += 2
+            }
 
-        let src = r.sourceEndpoint, dst = r.destinationEndpoint
-        var cntEth: UInt8 = 0, cntVLAN: UInt8 = 0
-        if r.hasMACs {
-            offset(0)
-            var a = r.sourceMAC.value.bigEndian, b = r.destinationMAC.value.bigEndian
-            withUnsafeBytes(of: &a) { pa in withUnsafeBytes(of: &b) { pb in
-                pair(UnsafeRawBufferPointer(rebasing: pa[2..<8]), UnsafeRawBufferPointer(rebasing: pb[2..<8]))
-            } }
-            flags |= ethFlow
-            cntEth = 1
-        }
-        let vlans = r.key.vlans
-        if vlans.count >= 1 {
-            offset(2)
-            out += [UInt8(vlans.outer & 0xff), UInt8(vlans.outer >> 8)]
-            flags |= vlanFlow
-            cntVLAN = 1
-            if vlans.count >= 2 {
-                out[2 + 1] = out[2 + 2]
+            let src = r.sourceEndpoint, dst = r.destinationEndpoint
+            var cntEth: UInt8 = 0, cntVLAN: UInt8 = 0
+            if r.hasMACs {
+                offset(0)
+                var a = r.sourceMAC.value.bigEndian, b = r.destinationMAC.value.bigEndian
+                withUnsafeBytes(of: &a) { pa in withUnsafeBytes(of: &b) { pb in
+                    pair(UnsafeRawBufferPointer(rebasing: pa[2..<8]), UnsafeRawBufferPointer(rebasing: pb[2..<8]))
+                } }
+                flags |= ethFlow
+                cntEth = 1
+            }
+            let vlans = r.key.vlans
+            if vlans.count >= 1 {
                 offset(2)
-                out += [UInt8(vlans.inner & 0xff), UInt8(vlans.inner >> 8)]
-                flags |= outerVLANFlow
-                cntVLAN = 2
+                appendLittleEndian(vlans.outer)
+                flags |= vlanFlow
+                cntVLAN = 1
+                if vlans.count >= 2 {
+                    out[2 + 1] = out[2 + 2]
+                    offset(2)
+                    appendLittleEndian(vlans.inner)
+                    flags |= outerVLANFlow
+                    cntVLAN = 2
+                }
             }
+            offset(src.ip.isV4 ? 4 : 6)
+            var sa = (src.ip.high.bigEndian, src.ip.low.bigEndian), da = (dst.ip.high.bigEndian, dst.ip.low.bigEndian)
+            let range = src.ip.isV4 ? 12..<16 : 0..<16
+            withUnsafeBytes(of: &sa) { pa in withUnsafeBytes(of: &da) { pb in
+                pair(UnsafeRawBufferPointer(rebasing: pa[range]), UnsafeRawBufferPointer(rebasing: pb[range]))
+            } }
+            flags |= src.ip.isV4 ? ipv4Flow : ipv6Flow
+            switch r.key.ipProtocol {
+            case IPProtocolNumber.icmp, IPProtocolNumber.icmpv6:
+                let v4 = r.key.ipProtocol == IPProtocolNumber.icmp
+                offset(v4 ? 7 : 8)
+                appendLittleEndian(r.key.icmpID)
+                flags |= v4 ? icmpv4Flow : icmpv6Flow
+            case IPProtocolNumber.udp, IPProtocolNumber.tcp:
+                let udp = r.key.ipProtocol == IPProtocolNumber.udp
+                offset(udp ? 9 : 10)
+                var sp = src.port.littleEndian, dp = dst.port.littleEndian
+                withUnsafeBytes(of: &sp) { pa in withUnsafeBytes(of: &dp) { pb in pair(pa, pb) } }
+                flags |= udp ? udpFlow : tcpFlow
+            default:
+                break
+            }
+            out[0] = UInt8(flags & 0xff)
+            out[1] = UInt8(flags >> 8)
+            out[14] = cntEth
+            out[15] = cntVLAN
+            out[16] = 1
+            return Base64.encode(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: out[..<count])), padding: false)
         }
-        offset(src.ip.isV4 ? 4 : 6)
-        var sa = (src.ip.high.bigEndian, src.ip.low.bigEndian), da = (dst.ip.high.bigEndian, dst.ip.low.bigEndian)
-        let range = src.ip.isV4 ? 12..<16 : 0..<16
-        withUnsafeBytes(of: &sa) { pa in withUnsafeBytes(of: &da) { pb in
-            pair(UnsafeRawBufferPointer(rebasing: pa[range]), UnsafeRawBufferPointer(rebasing: pb[range]))
-        } }
-        flags |= src.ip.isV4 ? ipv4Flow : ipv6Flow
-        switch r.key.ipProtocol {
-        case IPProtocolNumber.icmp, IPProtocolNumber.icmpv6:
-            let v4 = r.key.ipProtocol == IPProtocolNumber.icmp
-            offset(v4 ? 7 : 8)
-            out += [UInt8(r.key.icmpID & 0xff), UInt8(r.key.icmpID >> 8)]
-            flags |= v4 ? icmpv4Flow : icmpv6Flow
-        case IPProtocolNumber.udp, IPProtocolNumber.tcp:
-            let udp = r.key.ipProtocol == IPProtocolNumber.udp
-            offset(udp ? 9 : 10)
-            var sp = src.port.littleEndian, dp = dst.port.littleEndian
-            withUnsafeBytes(of: &sp) { pa in withUnsafeBytes(of: &dp) { pb in pair(pa, pb) } }
-            flags |= udp ? udpFlow : tcpFlow
-        default:
-            break
-        }
-        out[0] = UInt8(flags & 0xff)
-        out[1] = UInt8(flags >> 8)
-        out[14] = cntEth
-        out[15] = cntVLAN
-        out[16] = 1
-        return Base64.encode(out, padding: false)
     }
 }
