@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Writes a large synthetic pcap for benchmarks: Ethernet/IPv4 TCP and UDP packets (and a share of IPv6)
-spread over many flows, with realistic sizes (ACKs, small requests, full-size data) and timestamps 10 µs
-apart. Standard library only.
+spread over many flows, with realistic sizes (ACKs, small requests, full-size data) and timestamps GAP µs
+apart (default 10). Standard library only.
 
-Usage: gen-bench-pcap.py OUT PACKETS FLOWS [BURST] [cover]
+Usage: gen-bench-pcap.py OUT PACKETS FLOWS [BURST] [cover] [GAP]
 
 BURST is the mean number of consecutive packets of one flow (1 = every packet from a random flow, the
 worst case for any flow table; real TCP traffic arrives in bursts of a window's worth of segments).
@@ -28,6 +28,7 @@ def main():
     out, packets, flows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     burst = int(sys.argv[4]) if len(sys.argv) > 4 else 1
     cover = len(sys.argv) > 5 and sys.argv[5] == "cover"
+    gap = int(sys.argv[6]) if len(sys.argv) > 6 else 10
     rnd = random.Random(42)
     eth_v4 = bytes.fromhex("0200000000020200000000010800")
     eth_v6 = bytes.fromhex("02000000000202000000000186dd")
@@ -79,7 +80,7 @@ def main():
                 hdr = struct.pack("!BBHHHBBHII", 0x45, 0, 20 + len(l4), n & 0xFFFF, 0x4000, 64, proto, 0, src, dst)
                 hdr = hdr[:10] + struct.pack("!H", checksum(hdr)) + hdr[12:]
                 frame = eth_v4 + hdr + l4
-            ts += 10
+            ts += gap
             f.write(struct.pack("<IIII", ts // 1_000_000, ts % 1_000_000, len(frame), len(frame)))
             f.write(frame)
 
