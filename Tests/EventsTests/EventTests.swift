@@ -158,6 +158,32 @@ import Testing
         #expect(pretty.contains("\n" + String(repeating: "  ", count: depth) + "\"before\""))
     }
 
+    @Test(arguments: ["\"", "\\", "\n", "\u{01}", "\u{1f}", "<", ">", "&", "é", "\u{2028}", "€", " ", "~", ""])
+    func shortStringsEncodeAsTheSameTextInLongStorage(special: String) throws {
+        // Strings of up to 15 bytes live inside the String value and take the encoder's small-string path; the
+        // same text in heap storage (reserveCapacity) takes the general path. Both must give the same JSON, as
+        // values and as keys, at every length and position.
+        for html in [false, true] {
+            var e = encoder
+            e.escapeHTML = html
+            for length in 0...15 {
+                for position in 0...length where special.utf8.count + length <= 15 {
+                    let small = String(repeating: "a", count: position) + special
+                        + String(repeating: "b", count: length - position)
+                    var large = small
+                    large.reserveCapacity(64)
+                    let json = e.encode(value: .string(small))
+                    #expect(json == e.encode(value: .string(large)), "\(json)")
+                    let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed)
+                    #expect(decoded as? String == small, "\(json)")
+                    let asKey = e.encode(value: .object(Fields(dictionaryLiteral: (small, .int(1)))))
+                    #expect(asKey == e.encode(value: .object(Fields(dictionaryLiteral: (large, .int(1))))), "\(asKey)")
+                    #expect(asKey == "{" + json + ":1}")
+                }
+            }
+        }
+    }
+
     @Test(arguments: ["\"", "\\", "\n", "\u{01}", "\u{1f}", "<", ">", "&", "é", "\u{2028}", "\u{2029}", "€", " ", "~"])
     func everyPositionOfALongStringIsEscapedAsNeeded(special: String) throws {
         // The plain-text check reads eight bytes at a time: put the character at every offset of a word and of
