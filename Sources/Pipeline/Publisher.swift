@@ -113,7 +113,7 @@ public final class Publisher: @unchecked Sendable {
     }
 
     /// One worker per core, at most four: the packet path has a core of its own on larger machines, and the
-    /// output's write turn bounds what more workers could add.
+    /// writer thread, which writes one batch at a time, bounds what more workers could add.
     public static var defaultWorkers: Int { min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
 
     public init(
