@@ -151,22 +151,10 @@ public final class Publisher: @unchecked Sendable {
     /// Publishes until the queue is closed and drained, then closes the output.
     public func run() {
         let writer = DispatchGroup()
-        writer.enter()
-        let writerThread = Thread { [self] in
-            writeInOrder()
-            writer.leave()
-        }
-        writerThread.name = "wirebeat-write"
-        writerThread.start()
+        Self.start("wirebeat-write", in: writer) { [self] in writeInOrder() }
         let group = DispatchGroup()
         for index in 1..<workers {
-            group.enter()
-            let thread = Thread { [self] in
-                work()
-                group.leave()
-            }
-            thread.name = "wirebeat-publish-\(index)"
-            thread.start()
+            Self.start("wirebeat-publish-\(index)", in: group) { [self] in work() }
         }
         work()
         group.wait()
@@ -180,6 +168,17 @@ public final class Publisher: @unchecked Sendable {
         } catch {
             logger.error("closing the \(output.typeName) output failed: \(error)")
         }
+    }
+
+    /// Runs `body` on a new thread named `name`, in `group` until it returns.
+    private static func start(_ name: String, in group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
+        group.enter()
+        let thread = Thread {
+            body()
+            group.leave()
+        }
+        thread.name = name
+        thread.start()
     }
 
     /// One worker: takes, prepares and encodes batches, and hands each to the writer.
