@@ -69,7 +69,7 @@ public struct CommunityID: Sendable {
                 append(UInt8(pb >> 8)); append(UInt8(pb & 0xff))
             }
             var sha1 = Insecure.SHA1()
-            sha1.update(bufferPointer: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: input[..<count])))
+            sha1.update(bufferPointer: UnsafeRawBufferPointer(start: input.baseAddress, count: count))
             let digest = sha1.finalize()
             return digest.withUnsafeBytes { Base64.encode($0, prefix: "1:") }
         }

@@ -207,7 +207,7 @@ enum PacketbeatFlowID {
             out[14] = cntEth
             out[15] = cntVLAN
             out[16] = 1
-            return Base64.encode(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: out[..<count])), padding: false)
+            return Base64.encode(UnsafeRawBufferPointer(start: out.baseAddress, count: count), padding: false)
         }
     }
 }

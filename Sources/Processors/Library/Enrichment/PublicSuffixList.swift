@@ -48,7 +48,8 @@ struct PublicSuffixList: Sendable {
                 let token = UnsafeBufferPointer(rebasing: bytes[start..<at])
                 while at < bytes.count && !PublicSuffixList.isNewline(bytes[at]) { at += 1 }
                 at += 1  // the line break
-                guard !token.isEmpty, !(token.count >= 2 && token[0] == 0x2F && token[1] == 0x2F) else { continue }
+                let slash = UInt8(ascii: "/")
+                guard !token.isEmpty, !(token.count >= 2 && token[0] == slash && token[1] == slash) else { continue }
                 var kind = Kind.rule
                 var rule = token
                 if rule[0] == UInt8(ascii: "!") {
