@@ -165,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: [
-                "Pipeline", "Config", "Capture", "Events", "Outputs", "NetModel", "Processors",
+                "Pipeline", "Config", "Capture", "Events", "Flows", "Outputs", "NetModel", "Processors",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

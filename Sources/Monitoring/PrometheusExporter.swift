@@ -48,6 +48,7 @@ public final class PrometheusExporter: Sendable {
             c("wirebeat_events_total", s.flows.reports, [("protocol", "flow")]),
             c("wirebeat_events_total", s.dissectors.events, [("protocol", "tls")]),
             c("wirebeat_pipeline_events_dropped_total", s.eventsDroppedAtQueue, [("reason", "queue_full")]),
+            g("wirebeat_pipeline_events_backlogged", Double(s.eventsBacklogged)),
             c("wirebeat_pipeline_events_filtered_total", s.publish.filtered),
             c("wirebeat_output_events_acked_total", s.delivery?.acked ?? s.publish.acked),
             c("wirebeat_output_events_failed_total", s.publish.failed + (s.delivery?.failed ?? 0)),

@@ -112,7 +112,7 @@ public enum StatsDocument {
     public static func stats(
         _ s: RunSummary, beat: BeatInfo, process p: ProcessSample, outputType: String
     ) -> [String: Any] {
-        let published = s.eventsProduced - s.eventsDroppedAtQueue
+        let published = s.eventsProduced - s.eventsDroppedAtQueue - s.eventsBacklogged
         let acked = s.delivery?.acked ?? s.publish.acked
         let outputDropped = s.publish.dropped + (s.delivery?.droppedTotal ?? 0)
         let outputFailed = s.publish.failed + (s.delivery?.failed ?? 0)
@@ -134,6 +134,7 @@ public enum StatsDocument {
             ],
             "events": [
                 "flow": s.flows.reports, "tls": s.dissectors.events, "dropped_queue_full": s.eventsDroppedAtQueue,
+                "backlog": s.eventsBacklogged,
             ],
             "tls": ["detected_by_content": s.dissectors.detected, "upgraded_from_plain_text": s.dissectors.upgraded],
         ]

@@ -2,8 +2,9 @@
 //
 // The packet thread appends events to a local batch and hands full batches (or a partial one at a tick)
 // to this queue; the publisher thread takes them. Capacity is counted in events. When full, a blocking
-// producer waits (file replay, as Packetbeat's `-I` does) and a non-blocking one drops the batch and counts
-// it (live capture, where stalling the capture loop would only move the loss into the kernel).
+// producer waits (file replay, as Packetbeat's `-I` does) and a non-blocking one is refused (live capture,
+// where stalling the capture loop would only move the loss into the kernel: `EventBatcher` keeps refused
+// batches in a bounded backlog and counts what it has to drop).
 
 import DissectorRegistry
 import Events
@@ -43,15 +44,13 @@ public final class BatchQueue: @unchecked Sendable {
     private var taken: UInt64 = 0
     /// Capacity in events (`queue.mem.events`).
     public let capacity: Int
-    /// Events discarded because the queue was full and the producer does not block.
-    public private(set) var droppedEvents = 0
 
     /// A queue holding at most `capacity` events.
     public init(capacity: Int) {
         self.capacity = max(1, capacity)
     }
 
-    /// Hands over `batch`. Returns false when it was dropped (queue full and `block` false, or closed).
+    /// Hands over `batch`. Returns false when it was not taken (queue full and `block` false, or closed).
     @discardableResult
     public func put(_ batch: EventBatch, block: Bool) -> Bool {
         guard batch.count > 0 else { return true }
@@ -59,16 +58,10 @@ public final class BatchQueue: @unchecked Sendable {
         defer { condition.unlock() }
         // A batch larger than the whole queue is still accepted once the queue is empty.
         while !closed && queuedEvents > 0 && queuedEvents + batch.count > capacity {
-            if !block {
-                droppedEvents += batch.count
-                return false
-            }
+            if !block { return false }
             condition.wait()
         }
-        if closed {
-            droppedEvents += batch.count
-            return false
-        }
+        if closed { return false }
         batches.append(batch)
         queuedEvents += batch.count
         condition.broadcast()

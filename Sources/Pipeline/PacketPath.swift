@@ -19,11 +19,25 @@ public struct PacketPathCounters: Sendable, Equatable {
     public var bytes = 0
     /// Events handed to the queue.
     public var events = 0
-    /// Events the queue refused (live capture with a full queue).
+    /// Events dropped because the queue was full and the live capture's backlog too (or the queue was closed).
     public var eventsDropped = 0
+    /// Events waiting in live capture's backlog for room in the queue (a gauge).
+    public var eventsBacklogged = 0
 }
 
 /// Collects events into batches and hands full batches to the queue.
+///
+/// Flows end in bursts: every flow idle since the last tick ends at the next one, and a period tick reports
+/// every live flow at once, so one tick can bring more events than the whole queue holds while the publisher
+/// keeps up on average. Batches the queue refuses wait in a backlog, oldest first, and are offered again
+/// before anything newer, so the order of events is kept. The backlog holds at most `backlogLimit` events:
+/// `max_flows` (a tick cannot end more flows than the table holds) plus the queue's own capacity.
+/// - Live capture never waits for the queue (a stalled capture loop only moves the loss into the kernel); what
+///   the backlog cannot hold is dropped and counted. Packetbeat drops whatever a full queue refuses
+///   (`DropIfFull`), so a tick that ends more flows than `queue.mem.events` loses flow events even on a quiet
+///   link.
+/// - A replay waits for room once the backlog is full (Packetbeat's `-I` blocks at the queue), so it loses
+///   nothing, and the packet thread goes on reading through a tick's burst while the publisher works it off.
 public struct EventBatcher: FlowReportSink {
     /// Hand a batch over once it holds this many events; Beats' flows worker batches 1024.
     public static let batchSize = 1024
@@ -32,14 +46,21 @@ public struct EventBatcher: FlowReportSink {
 
     var batch = EventBatch()
     let queue: BatchQueue
-    /// Live capture drops batches when the queue is full; replay blocks (as Packetbeat does).
+    /// Replay waits when the queue and the backlog are full; live capture drops then.
     let blockWhenFull: Bool
+    /// Batches the queue refused, oldest first, from `backlogHead` on.
+    var backlog: [EventBatch] = []
+    var backlogHead = 0
+    /// Events in the backlog, and the most it may hold.
+    var backlogEvents = 0
+    let backlogLimit: Int
     var produced = 0
     var dropped = 0
 
-    init(queue: BatchQueue, blockWhenFull: Bool) {
+    init(queue: BatchQueue, blockWhenFull: Bool, backlogLimit: Int) {
         self.queue = queue
         self.blockWhenFull = blockWhenFull
+        self.backlogLimit = backlogLimit
     }
 
     public mutating func flowReport(_ report: FlowReport) {
@@ -60,12 +81,49 @@ public struct EventBatcher: FlowReportSink {
         if batch.count >= EventBatcher.batchSize { handOver() }
     }
 
-    /// Hands the current batch to the queue.
+    /// Hands the current batch to the queue, after whatever of the backlog the queue takes now.
     mutating func handOver() {
-        guard batch.count > 0 else { return }
         let n = batch.count
-        if !queue.put(batch, block: blockWhenFull) { dropped &+= n }
+        if backlogEvents > 0 { offerBacklog(block: blockWhenFull, keep: max(0, backlogLimit - n)) }
+        guard n > 0 else { return }
+        if backlogEvents == 0 && queue.put(batch, block: false) {
+            // Taken at once.
+        } else if backlogEvents + n <= backlogLimit {
+            backlog.append(batch)
+            backlogEvents += n
+        } else if !blockWhenFull || !queue.put(batch, block: true) {
+            dropped &+= n
+        }
         batch = EventBatch()
+    }
+
+    /// Hands backlogged batches to the queue in order until it refuses one; with `block`, first waits for room
+    /// until at most `keep` events are left in the backlog (a closed queue drops the rest, counted).
+    mutating func offerBacklog(block: Bool, keep: Int = 0) {
+        while backlogHead < backlog.count {
+            let next = backlog[backlogHead]
+            let wait = block && backlogEvents > keep
+            if !queue.put(next, block: wait) {
+                guard wait else { break }
+                dropped &+= backlogEvents
+                backlogEvents = 0
+                backlogHead = backlog.count
+                break
+            }
+            backlog[backlogHead] = EventBatch()
+            backlogHead += 1
+            backlogEvents -= next.count
+        }
+        if backlogHead == backlog.count {
+            backlog.removeAll(keepingCapacity: false)
+            backlogHead = 0
+        }
+    }
+
+    /// Hands over the current batch and then everything backlogged, waiting for room (end of capture).
+    mutating func flush() {
+        handOver()
+        offerBacklog(block: true)
     }
 }
 
@@ -105,12 +163,16 @@ public struct PacketPath {
         tcp = TCPConnectionTracker(
             handler: Dissectors(settings: tracksTCP ? dissectors! : DissectorSettings(tls: nil, tlsPorts: [], tlsClient: 0)),
             limits: tracksTCP ? .default : ConnectionLimits(maxConnections: 1))
-        batcher = EventBatcher(queue: queue, blockWhenFull: blockWhenFull)
+        batcher = EventBatcher(
+            queue: queue, blockWhenFull: blockWhenFull,
+            backlogLimit: queue.capacity + (flowSettings?.maxFlows ?? 0))
     }
 
     /// The path's own counters.
     public var counters: PacketPathCounters {
-        PacketPathCounters(packets: packets, bytes: bytes, events: batcher.produced, eventsDropped: batcher.dropped)
+        PacketPathCounters(
+            packets: packets, bytes: bytes, events: batcher.produced, eventsDropped: batcher.dropped,
+            eventsBacklogged: batcher.backlogEvents)
     }
 
     /// The decoder's counters.
@@ -145,6 +207,8 @@ public struct PacketPath {
             tcp.process(packet)
             if !tcp.handler.pending.isEmpty { drainDissectors() }
         }
+        // A backlog (live capture after a burst) is offered again every 256 packets, not only when a batch fills.
+        if batcher.backlogEvents > 0 && packets & 255 == 0 { batcher.offerBacklog(block: false) }
     }
 
     mutating func drainDissectors() {
@@ -165,6 +229,7 @@ public struct PacketPath {
             tcp.expire(now: now)
             drainDissectors()
         }
+        if batcher.backlogEvents > 0 { batcher.offerBacklog(block: false) }
     }
 
     /// Flushes everything pending at the end of the capture: final flow reports, then the last batch.
@@ -175,7 +240,7 @@ public struct PacketPath {
             drainDissectors()
         }
         if tracksFlows { flows.finish(at: now, into: &batcher) }
-        batcher.handOver()
+        batcher.flush()
     }
 
     /// Hands the current batch to the queue (on read timeouts, so events don't linger).

@@ -57,6 +57,8 @@ public struct RunSummary: Sendable {
     public var bytes = 0
     public var eventsProduced = 0
     public var eventsDroppedAtQueue = 0
+    /// Events in live capture's backlog, waiting for room in the queue.
+    public var eventsBacklogged = 0
     public var publish = PublishCounters()
     /// The Kafka output's delivery and spool counters; nil for the other outputs.
     public var delivery: DeliveryCounters? = nil
@@ -152,6 +154,7 @@ public final class Runner: @unchecked Sendable {
             total.bytes += p.bytes
             total.eventsProduced += p.eventsProduced
             total.eventsDroppedAtQueue += p.eventsDroppedAtQueue
+            total.eventsBacklogged += p.eventsBacklogged
             add(p.decode, to: &total.decode)
             total.flows.created += p.flows.created
             total.flows.ended += p.flows.ended
@@ -199,6 +202,7 @@ public final class Runner: @unchecked Sendable {
         s.bytes = from.bytes
         s.eventsProduced = from.eventsProduced
         s.eventsDroppedAtQueue = from.eventsDroppedAtQueue
+        s.eventsBacklogged = from.eventsBacklogged
         s.decode = from.decode
         s.flows = from.flows
         s.dissectors = from.dissectors
@@ -210,6 +214,7 @@ public final class Runner: @unchecked Sendable {
         s.bytes = p.counters.bytes
         s.eventsProduced = p.counters.events
         s.eventsDroppedAtQueue = p.counters.eventsDropped
+        s.eventsBacklogged = p.counters.eventsBacklogged
         s.decode = p.decodeCounters
         s.flows = p.flowCounters
         s.dissectors = p.dissectorCounters

@@ -72,6 +72,18 @@ import Testing
         #expect(counters["wirebeat.capture.bytes"] == 50_000)
     }
 
+    @Test func eventsInLiveCapturesBacklogAreNotPublishedYet() {
+        var s = Self.summary(packets: 500)
+        s.eventsBacklogged = 4
+        let d = StatsDocument.stats(s, beat: Self.beat, process: ProcessSample(), outputType: "console")
+        #expect(value(d, "libbeat.pipeline.events.published") as? Int == 34)
+        #expect(value(d, "libbeat.pipeline.events.active") as? Int == 1)
+        #expect(value(d, "wirebeat.events.backlog") as? Int == 4)
+        let text = PrometheusExporter().render(s, process: ProcessSample())
+        #expect(text.contains("# TYPE wirebeat_pipeline_events_backlogged gauge"))
+        #expect(text.contains("wirebeat_pipeline_events_backlogged 4.0\n"))
+    }
+
     @Test func prometheusCountersFollowTheSnapshots() {
         let exporter = PrometheusExporter()
         let first = exporter.render(Self.summary(packets: 500), process: ProcessSample())

@@ -1,0 +1,128 @@
+import Capture
+import Foundation
+import Events
+import Flows
+import NetModel
+import Testing
+
+@testable import Pipeline
+
+/// The packet path's hand-off: batches a full queue refuses wait in a bounded backlog, in order; live capture
+/// drops only what the backlog cannot hold, and a replay waits for room instead.
+@Suite struct BatcherBacklogTests {
+    /// Events numbered by their timestamp, so order can be checked at the far end.
+    static func numbered(_ n: Int) -> Event { Event(timestamp: Timestamp(nanoseconds: Int64(n))) }
+
+    /// Takes everything queued, in order.
+    static func drain(_ q: BatchQueue) -> [Event] {
+        var out: [Event] = []
+        while let b = q.take(timeout: 0) { out += b.events }
+        return out
+    }
+
+    @Test func refusedBatchesWaitAndFollowInOrderOnceTheQueueHasRoom() {
+        let q = BatchQueue(capacity: 2048)
+        var b = EventBatcher(queue: q, blockWhenFull: false, backlogLimit: 10_000)
+        for i in 0..<5000 { b.emit(Self.numbered(i), client: 0) }
+        b.handOver()
+        #expect(q.pendingEvents == 2048)
+        #expect(b.backlogEvents == 5000 - 2048)
+        #expect(b.dropped == 0)
+        var seen = Self.drain(q)
+        // Newer events wait behind the backlog even when the queue has room for them.
+        b.emit(Self.numbered(5000), client: 0)
+        b.handOver()
+        seen += Self.drain(q)
+        b.handOver()
+        seen += Self.drain(q)
+        b.flush()
+        seen += Self.drain(q)
+        #expect(seen.map(\.timestamp.nanoseconds) == (0...5000).map(Int64.init))
+        #expect(b.backlogEvents == 0)
+        #expect(b.dropped == 0)
+    }
+
+    @Test func whatTheBacklogCannotHoldIsDroppedAndCounted() {
+        let q = BatchQueue(capacity: 2048)
+        var b = EventBatcher(queue: q, blockWhenFull: false, backlogLimit: 1024)
+        for i in 0..<5000 { b.emit(Self.numbered(i), client: 0) }
+        b.handOver()
+        #expect(q.pendingEvents == 2048)
+        #expect(b.backlogEvents == 1024)
+        #expect(b.dropped == 5000 - 2048 - 1024)
+        #expect(b.produced == 5000)
+    }
+
+    @Test func aClosedQueueDropsTheBacklogAtTheEndInsteadOfWaiting() {
+        let q = BatchQueue(capacity: 1024)
+        var b = EventBatcher(queue: q, blockWhenFull: false, backlogLimit: 10_000)
+        for i in 0..<3000 { b.emit(Self.numbered(i), client: 0) }
+        q.close()
+        b.flush()
+        #expect(b.backlogEvents == 0)
+        #expect(b.dropped == 3000 - 1024)
+    }
+
+    @Test func aReplayRunsAheadByTheBacklogThenWaitsAndLosesNothing() async {
+        let q = BatchQueue(capacity: 2048)
+        let consumer = Task.detached { () -> [Int64] in
+            var seen: [Int64] = []
+            while let b = q.take(timeout: 5) {
+                seen += b.events.map(\.timestamp.nanoseconds)
+                usleep(1000)
+            }
+            return seen
+        }
+        var b = EventBatcher(queue: q, blockWhenFull: true, backlogLimit: 3000)
+        for i in 0..<20_000 {
+            b.emit(Self.numbered(i), client: 0)
+            #expect(b.backlogEvents <= 3000)
+        }
+        b.flush()
+        #expect(b.backlogEvents == 0)
+        q.close()
+        #expect(await consumer.value == (0..<20_000).map(Int64.init))
+        #expect(b.dropped == 0)
+    }
+
+    /// An Ethernet/IPv4/UDP frame from 10.0.0.1:`port` to 10.0.0.2:53.
+    static func udpFrame(sourcePort port: UInt16) -> [UInt8] {
+        let payload: [UInt8] = [1, 2, 3, 4]
+        let udpLength = 8 + payload.count
+        let ipLength = 20 + udpLength
+        var f: [UInt8] = [2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00]
+        f += [0x45, 0, UInt8(ipLength >> 8), UInt8(ipLength & 0xff), 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]
+        f += [UInt8(port >> 8), UInt8(port & 0xff), 0, 53, 0, UInt8(udpLength), 0, 0] + payload
+        return f
+    }
+
+    @Test func aTickEndingMoreFlowsThanTheQueueHoldsLosesNoFlowEventInLiveCapture() {
+        let flows = 5000
+        let q = BatchQueue(capacity: 2048)
+        let settings = FlowTableSettings(timeout: .seconds(30), period: nil, maxFlows: 100_000)
+        var path = PacketPath(linkType: 1, flowSettings: settings, queue: q, blockWhenFull: false)
+        let start = Timestamp(seconds: 1_700_000_000, nanoseconds: 0)
+        for i in 0..<flows {
+            let frame = Self.udpFrame(sourcePort: UInt16(10_000 + i))
+            let ts = start + TimeSpan(nanoseconds: Int64(i) * 1000)
+            frame.withUnsafeBytes { raw in
+                path.process(CapturedPacket(timestamp: ts, wireLength: raw.count, data: raw), timestamp: ts)
+            }
+        }
+        #expect(q.pendingEvents == 0)
+        // Every flow is idle at the same tick: 5,000 reports against a queue of 2,048.
+        let later = start + .seconds(60)
+        path.advance(to: later)
+        #expect(path.flowCounters.reports == flows)
+        var reports = 0
+        for _ in 0..<10 {
+            while let b = q.take(timeout: 0) { reports += b.flowReports.count }
+            path.advance(to: later)
+        }
+        path.finish(at: later)
+        while let b = q.take(timeout: 0) { reports += b.flowReports.count }
+        #expect(reports == flows)
+        #expect(path.counters.eventsDropped == 0)
+        #expect(path.counters.events == flows)
+    }
+}
