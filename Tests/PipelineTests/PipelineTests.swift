@@ -6,6 +6,7 @@ import Logging
 import NetModel
 import Outputs
 import Processors
+import Synchronization
 import Testing
 
 @testable import Pipeline
@@ -69,14 +70,22 @@ func batch(_ events: [Event], client: UInt8 = 0) -> EventBatch {
         #expect(q.pendingEvents == 0)
     }
 
-    @Test func aBlockingProducerWaitsForTheConsumer() async {
+    @Test func aBlockingProducerWaitsForTheConsumer() {
         let q = BatchQueue(capacity: 1)
         q.put(batch([Event(timestamp: .zero)]), block: true)
-        let producer = Task.detached { q.put(batch([Event(timestamp: Timestamp(nanoseconds: 9))]), block: true) }
-        try? await Task.sleep(nanoseconds: 50_000_000)
+        // A thread, not a task: a task blocked in `put` would hold a thread of Swift's small cooperative pool,
+        // which other tests running in parallel need.
+        let taken = Mutex(false)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            taken.withLock { $0 = q.put(batch([Event(timestamp: Timestamp(nanoseconds: 9))]), block: true) }
+            done.signal()
+        }.start()
+        usleep(50_000)
         #expect(q.pendingEvents == 1)  // the second batch is still waiting
         _ = q.take(timeout: 1)
-        #expect(await producer.value)
+        done.wait()
+        #expect(taken.withLock { $0 })
         #expect(q.take(timeout: 1)?.events.first?.timestamp == Timestamp(nanoseconds: 9))
     }
 
