@@ -154,9 +154,10 @@ final class Shipper: @unchecked Sendable {
                 let idle = inFlight == 0 && retryQueue.isEmpty
                 let entries = spool.read(max: maxInFlight - inFlight, timeout: idle ? 0.1 : 0)
                 read = entries.count
-                for entry in entries { send(entry) }
+                let sentAt = Self.now()
+                for entry in entries { send(entry, at: sentAt) }
             }
-            producer.poll(timeoutMs: read > 0 ? 0 : (inFlight > 0 ? 20 : 0)) { handle($0) }
+            poll(timeoutMs: read > 0 ? 0 : (inFlight > 0 ? 20 : 0))
             flushAcks()
             mergeTurn()
             if let fatal = producer.fatalClientError { replaceProducer(after: fatal) }
@@ -181,7 +182,17 @@ final class Shipper: @unchecked Sendable {
         }
     }
 
-    private func send(_ entry: SpoolEntry) {
+    /// Serves librdkafka's delivery reports. Acknowledgements in one poll share one reading of the clock.
+    private func poll(timeoutMs: Int32) {
+        var ackedAt: Double? = nil
+        producer.poll(timeoutMs: timeoutMs) { report in
+            if report.error == nil && ackedAt == nil { ackedAt = Self.now() }
+            handle(report, at: ackedAt ?? 0)
+        }
+    }
+
+    /// Produces a record read from the spool at `sentAt` (the time its delivery latency counts from).
+    private func send(_ entry: SpoolEntry, at sentAt: Double) {
         guard let record = OutboundRecord(parsing: entry.payload) else {
             logger.error("spooled record \(entry.id) has an unknown format; dropping it")
             recordDrop(.rejected)
@@ -190,7 +201,7 @@ final class Shipper: @unchecked Sendable {
         }
         let slot = freeSlots.removeLast()
         slots[Int(slot)] = InFlight(
-            id: entry.id, payload: entry.payload, record: record, firstSent: Self.now(), attempts: 1)
+            id: entry.id, payload: entry.payload, record: record, firstSent: sentAt, attempts: 1)
         produce(slot: slot)
     }
 
@@ -209,7 +220,7 @@ final class Shipper: @unchecked Sendable {
                 turn.produced += 1
                 return
             case .queueFull:
-                producer.poll(timeoutMs: 50) { handle($0) }
+                poll(timeoutMs: 50)
                 if Self.now() >= stopState.deadline {
                     scheduleRetry(slot: slot)
                     return
@@ -221,11 +232,11 @@ final class Shipper: @unchecked Sendable {
         }
     }
 
-    private func handle(_ report: DeliveryReport) {
+    private func handle(_ report: DeliveryReport, at now: Double) {
         let slot = report.token
         guard Int(slot) < slots.count, let f = slots[Int(slot)] else { return }
         guard let error = report.error else {
-            let ms = (Self.now() - f.firstSent) * 1000
+            let ms = (now - f.firstSent) * 1000
             turn.acked += 1
             turn.latencyCount += 1
             turn.latencyTotalMs += ms
