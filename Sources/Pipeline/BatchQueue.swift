@@ -53,13 +53,27 @@ public final class BatchQueue: @unchecked Sendable {
     /// Hands over `batch`. Returns false when it was not taken (queue full and `block` false, or closed).
     @discardableResult
     public func put(_ batch: EventBatch, block: Bool) -> Bool {
+        put(batch, until: block ? .distantFuture : nil)
+    }
+
+    /// Hands over `batch`, waiting at most `seconds` for room. False when it was not taken.
+    public func put(_ batch: EventBatch, waitingAtMost seconds: Double) -> Bool {
+        put(batch, until: Date(timeIntervalSinceNow: seconds))
+    }
+
+    /// Hands over `batch`, waiting for room until `deadline` (nil: not at all).
+    private func put(_ batch: EventBatch, until deadline: Date?) -> Bool {
         guard batch.count > 0 else { return true }
         condition.lock()
         defer { condition.unlock() }
         // A batch larger than the whole queue is still accepted once the queue is empty.
         while !closed && queuedEvents > 0 && queuedEvents + batch.count > capacity {
-            if !block { return false }
-            condition.wait()
+            guard let deadline else { return false }
+            if deadline == .distantFuture {
+                condition.wait()
+            } else if !condition.wait(until: deadline) {
+                return false
+            }
         }
         if closed { return false }
         batches.append(batch)

@@ -54,6 +54,10 @@ public struct EventBatcher: FlowReportSink {
     /// Events in the backlog, and the most it may hold.
     var backlogEvents = 0
     let backlogLimit: Int
+    /// At the end of a live capture, how long the backlog waits for the queue to take its next batch before
+    /// what is left is dropped: long enough for a publisher working through a burst, and a bound when the
+    /// output is stalled (a stop must not hang).
+    var finishPatience = 5.0
     var produced = 0
     var dropped = 0
 
@@ -84,7 +88,7 @@ public struct EventBatcher: FlowReportSink {
     /// Hands the current batch to the queue, after whatever of the backlog the queue takes now.
     mutating func handOver() {
         let n = batch.count
-        if backlogEvents > 0 { offerBacklog(block: blockWhenFull, keep: max(0, backlogLimit - n)) }
+        if backlogEvents > 0 { offerBacklog(blockWhenFull ? .untilAtMost(max(0, backlogLimit - n)) : .none) }
         guard n > 0 else { return }
         if backlogEvents == 0 && queue.put(batch, block: false) {
             // Taken at once.
@@ -97,17 +101,40 @@ public struct EventBatcher: FlowReportSink {
         batch = EventBatch()
     }
 
-    /// Hands backlogged batches to the queue in order until it refuses one; with `block`, first waits for room
-    /// until at most `keep` events are left in the backlog (a closed queue drops the rest, counted).
-    mutating func offerBacklog(block: Bool, keep: Int = 0) {
+    /// How `offerBacklog` waits for room in the queue.
+    enum Patience {
+        /// Not at all: what the queue takes now.
+        case none
+        /// As long as it takes, while more than this many events are backlogged.
+        case untilAtMost(Int)
+        /// Up to this many seconds for each batch.
+        case perBatch(Double)
+    }
+
+    /// Hands backlogged batches to the queue in order until it refuses one. A batch refused after waiting (the
+    /// queue is closed, or took nothing for a whole wait) drops what is left, counted.
+    mutating func offerBacklog(_ patience: Patience) {
         while backlogHead < backlog.count {
             let next = backlog[backlogHead]
-            let wait = block && backlogEvents > keep
-            if !queue.put(next, block: wait) {
-                guard wait else { break }
-                dropped &+= backlogEvents
-                backlogEvents = 0
-                backlogHead = backlog.count
+            let waited: Bool
+            let taken: Bool
+            switch patience {
+            case .none:
+                waited = false
+                taken = queue.put(next, block: false)
+            case .untilAtMost(let keep):
+                waited = backlogEvents > keep
+                taken = queue.put(next, block: waited)
+            case .perBatch(let seconds):
+                waited = true
+                taken = queue.put(next, waitingAtMost: seconds)
+            }
+            if !taken {
+                if waited {
+                    dropped &+= backlogEvents
+                    backlogEvents = 0
+                    backlogHead = backlog.count
+                }
                 break
             }
             backlog[backlogHead] = EventBatch()
@@ -120,10 +147,13 @@ public struct EventBatcher: FlowReportSink {
         }
     }
 
-    /// Hands over the current batch and then everything backlogged, waiting for room (end of capture).
+
+    /// Hands over the current batch and then everything backlogged (end of capture). A replay waits for room
+    /// as long as it takes; live capture waits while the queue keeps taking batches, and drops (counted) what is
+    /// left once it has taken none for `finishPatience` seconds.
     mutating func flush() {
         handOver()
-        offerBacklog(block: true)
+        offerBacklog(blockWhenFull ? .untilAtMost(0) : .perBatch(finishPatience))
     }
 }
 
@@ -208,7 +238,7 @@ public struct PacketPath {
             if !tcp.handler.pending.isEmpty { drainDissectors() }
         }
         // A backlog (live capture after a burst) is offered again every 256 packets, not only when a batch fills.
-        if batcher.backlogEvents > 0 && packets & 255 == 0 { batcher.offerBacklog(block: false) }
+        if batcher.backlogEvents > 0 && packets & 255 == 0 { batcher.offerBacklog(.none) }
     }
 
     mutating func drainDissectors() {
@@ -229,7 +259,7 @@ public struct PacketPath {
             tcp.expire(now: now)
             drainDissectors()
         }
-        if batcher.backlogEvents > 0 { batcher.offerBacklog(block: false) }
+        if batcher.backlogEvents > 0 { batcher.offerBacklog(.none) }
     }
 
     /// Flushes everything pending at the end of the capture: final flow reports, then the last batch.

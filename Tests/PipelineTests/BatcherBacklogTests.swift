@@ -64,6 +64,42 @@ import Testing
         #expect(b.dropped == 3000 - 1024)
     }
 
+    @Test func atTheEndALiveCaptureWaitsWhileTheQueueTakesBatches() {
+        let q = BatchQueue(capacity: 1024)
+        let seen = Mutex(0)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            // Slower than the patience in all, but never idle for that long.
+            while let b = q.take(timeout: 5) {
+                seen.withLock { $0 += b.count }
+                usleep(50_000)
+            }
+            done.signal()
+        }.start()
+        var b = EventBatcher(queue: q, blockWhenFull: false, backlogLimit: 10_000)
+        b.finishPatience = 0.3
+        for i in 0..<8000 { b.emit(Self.numbered(i), client: 0) }
+        b.flush()
+        q.close()
+        done.wait()
+        #expect(b.dropped == 0)
+        #expect(seen.withLock { $0 } == 8000)
+    }
+
+    @Test func atTheEndALiveCaptureDropsTheBacklogOfAStalledQueueAfterWaiting() {
+        let q = BatchQueue(capacity: 1024)
+        var b = EventBatcher(queue: q, blockWhenFull: false, backlogLimit: 10_000)
+        b.finishPatience = 0.2
+        for i in 0..<3000 { b.emit(Self.numbered(i), client: 0) }
+        let start = Date()
+        b.flush()
+        let waited = Date().timeIntervalSince(start)
+        #expect(waited >= 0.2 && waited < 3)
+        #expect(b.backlogEvents == 0)
+        #expect(b.dropped == 3000 - 1024)
+        #expect(q.pendingEvents == 1024)
+    }
+
     @Test func aReplayRunsAheadByTheBacklogThenWaitsAndLosesNothing() {
         let q = BatchQueue(capacity: 2048)
         // The consumer is a thread of its own: the producer below blocks, and a blocked task could hold the last
