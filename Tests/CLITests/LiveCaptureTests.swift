@@ -1,5 +1,6 @@
 // Live capture: two network namespaces created by the test, joined by a veth pair; wirebeat captures on
-// one end while the other namespace pings and sends UDP; SIGINT makes it flush and exit.
+// one end while the other namespace pings and sends UDP; SIGINT makes it flush and exit. A second test ends
+// 20,000 flows at once against a 32-event queue: all of them are published.
 
 import Foundation
 import TestSupport
@@ -68,5 +69,44 @@ final class NamespacePair {
         #expect(udp.last?["source.packets"] as? Int == 4)
         #expect(udp.last?["source.bytes"] as? Int == 4 * (14 + 20 + 8 + 100))
         #expect(stderrText.contains("capture dropped 0 in kernel"))
+    }
+
+    @Test(.enabled(if: canCreateNamespaces, "needs root and iproute2 to create network namespaces"))
+    func flowReportsBeyondTheQueuesCapacityAreAllPublished() throws {
+        let ns = try NamespacePair()
+        let scratch = try ScratchDirectory()
+        // A queue of 32 events against 20,000 flows reported at once when capture stops: Packetbeat drops what
+        // the full queue refuses; wirebeat backlogs it and publishes it all.
+        let cfg = try scratch.write(
+            "pb.yml",
+            """
+            packetbeat.interfaces.device: wbl0
+            packetbeat.flows: {timeout: 30s, period: -1}
+            queue.mem.events: 32
+            output.console.enabled: true
+            path.data: \(scratch.url.path)/data
+            """)
+        let p = try RunningProcess("/usr/bin/env", ["ip", "netns", "exec", ns.a, Paths.binary, "-c", cfg, "-e"])
+        #expect(p.waitForStderr("capturing on wbl0", timeout: 15), "\(p.stderr)")
+        let sender = """
+            import socket
+            for port in range(20000, 40000):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.bind(('10.199.0.2', port))
+                s.sendto(b'x' * 20, ('10.199.0.1', 9999))
+                s.close()
+            """
+        let r = try run("/usr/bin/env", ["ip", "netns", "exec", ns.b, "python3", "-c", sender])
+        #expect(r.status == 0, "\(r.stderr)")
+        Thread.sleep(forTimeInterval: 2.5)
+        let status = p.signalAndWait(SIGINT)
+        let stdout = p.stdout, stderrText = p.stderr
+        #expect(status == 0, "\(stderrText)")
+        let udp = try events(stdout).filter {
+            $0["network.transport"] as? String == "udp" && $0["destination.port"] as? Int == 9999
+        }
+        let finalPorts = Set(udp.filter { $0["flow.final"] as? Bool == true }.compactMap { $0["source.port"] as? Int })
+        #expect(finalPorts == Set(20000..<40000))
+        #expect(!stderrText.contains("dropped at a full queue"), "\(stderrText.suffix(2000))")
     }
 }
