@@ -19,9 +19,9 @@ public struct PacketPathCounters: Sendable, Equatable {
     public var bytes = 0
     /// Events handed to the queue.
     public var events = 0
-    /// Events dropped because the queue was full and the live capture's backlog too (or the queue was closed).
+    /// Events dropped: live capture with both the queue and the backlog full, or a closed queue.
     public var eventsDropped = 0
-    /// Events waiting in live capture's backlog for room in the queue (a gauge).
+    /// Events waiting in the backlog for room in the queue (a gauge).
     public var eventsBacklogged = 0
 }
 
@@ -147,7 +147,6 @@ public struct EventBatcher: FlowReportSink {
         }
     }
 
-
     /// Hands over the current batch and then everything backlogged (end of capture). A replay waits for room
     /// as long as it takes; live capture waits while the queue keeps taking batches, and drops (counted) what is
     /// left once it has taken none for `finishPatience` seconds.
@@ -237,7 +236,7 @@ public struct PacketPath {
             tcp.process(packet)
             if !tcp.handler.pending.isEmpty { drainDissectors() }
         }
-        // A backlog (live capture after a burst) is offered again every 256 packets, not only when a batch fills.
+        // A backlog (after a burst) is offered again every 256 packets, not only when a batch fills.
         if batcher.backlogEvents > 0 && packets & 255 == 0 { batcher.offerBacklog(.none) }
     }
 

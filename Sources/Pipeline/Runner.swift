@@ -57,7 +57,7 @@ public struct RunSummary: Sendable {
     public var bytes = 0
     public var eventsProduced = 0
     public var eventsDroppedAtQueue = 0
-    /// Events in live capture's backlog, waiting for room in the queue.
+    /// Events in the packet path's backlog, waiting for room in the queue.
     public var eventsBacklogged = 0
     public var publish = PublishCounters()
     /// The Kafka output's delivery and spool counters; nil for the other outputs.
