@@ -14,6 +14,14 @@ import Testing
     /// Events numbered by their timestamp, so order can be checked at the far end.
     static func numbered(_ n: Int) -> Event { Event(timestamp: Timestamp(nanoseconds: Int64(n))) }
 
+    /// A live capture's batcher in front of a queue (`queue`) of `capacity`, having emitted events 0..<`events`
+    /// (handed over up to the last full batch).
+    static func live(capacity: Int, backlogLimit: Int, events: Int) -> EventBatcher {
+        var b = EventBatcher(queue: BatchQueue(capacity: capacity), blockWhenFull: false, backlogLimit: backlogLimit)
+        for i in 0..<events { b.emit(numbered(i), client: 0) }
+        return b
+    }
+
     /// Takes everything queued, in order.
     static func drain(_ q: BatchQueue) -> [Event] {
         var out: [Event] = []
@@ -22,9 +30,8 @@ import Testing
     }
 
     @Test func refusedBatchesWaitAndFollowInOrderOnceTheQueueHasRoom() {
-        let q = BatchQueue(capacity: 2048)
-        var b = EventBatcher(queue: q, blockWhenFull: false, backlogLimit: 10_000)
-        for i in 0..<5000 { b.emit(Self.numbered(i), client: 0) }
+        var b = Self.live(capacity: 2048, backlogLimit: 10_000, events: 5000)
+        let q = b.queue
         b.handOver()
         #expect(q.pendingEvents == 2048)
         #expect(b.backlogEvents == 5000 - 2048)
@@ -44,9 +51,8 @@ import Testing
     }
 
     @Test func whatTheBacklogCannotHoldIsDroppedAndCounted() {
-        let q = BatchQueue(capacity: 2048)
-        var b = EventBatcher(queue: q, blockWhenFull: false, backlogLimit: 1024)
-        for i in 0..<5000 { b.emit(Self.numbered(i), client: 0) }
+        var b = Self.live(capacity: 2048, backlogLimit: 1024, events: 5000)
+        let q = b.queue
         b.handOver()
         #expect(q.pendingEvents == 2048)
         #expect(b.backlogEvents == 1024)
@@ -55,9 +61,8 @@ import Testing
     }
 
     @Test func aClosedQueueDropsTheBacklogAtTheEndInsteadOfWaiting() {
-        let q = BatchQueue(capacity: 1024)
-        var b = EventBatcher(queue: q, blockWhenFull: false, backlogLimit: 10_000)
-        for i in 0..<3000 { b.emit(Self.numbered(i), client: 0) }
+        var b = Self.live(capacity: 1024, backlogLimit: 10_000, events: 3000)
+        let q = b.queue
         q.close()
         b.flush()
         #expect(b.backlogEvents == 0)
@@ -87,10 +92,9 @@ import Testing
     }
 
     @Test func atTheEndALiveCaptureDropsTheBacklogOfAStalledQueueAfterWaiting() {
-        let q = BatchQueue(capacity: 1024)
-        var b = EventBatcher(queue: q, blockWhenFull: false, backlogLimit: 10_000)
+        var b = Self.live(capacity: 1024, backlogLimit: 10_000, events: 3000)
+        let q = b.queue
         b.finishPatience = 0.2
-        for i in 0..<3000 { b.emit(Self.numbered(i), client: 0) }
         let start = Date()
         b.flush()
         let waited = Date().timeIntervalSince(start)
