@@ -30,8 +30,10 @@ public struct PacketPathCounters: Sendable, Equatable {
 /// Flows end in bursts: every flow idle since the last tick ends at the next one, and a period tick reports
 /// every live flow at once, so one tick can bring more events than the whole queue holds while the publisher
 /// keeps up on average. Batches the queue refuses wait in a backlog, oldest first, and are offered again
-/// before anything newer, so the order of events is kept. The backlog holds at most `backlogLimit` events:
-/// `max_flows` (a tick cannot end more flows than the table holds) plus the queue's own capacity.
+/// before anything newer, so the order of events is kept. The backlog holds at most `max_flows` flow reports (a
+/// tick cannot end more flows than the table holds, and a report is a copy of a flow record, a few hundred
+/// bytes) and the queue's capacity of other events (a TLS report can be tens of kilobytes, so these get no more
+/// room than the queue itself gives them).
 /// - Live capture never waits for the queue (a stalled capture loop only moves the loss into the kernel); what
 ///   the backlog cannot hold is dropped and counted. Packetbeat drops whatever a full queue refuses
 ///   (`DropIfFull`), so a tick that ends more flows than `queue.mem.events` loses flow events even on a quiet
@@ -51,9 +53,11 @@ public struct EventBatcher: FlowReportSink {
     /// Batches the queue refused, oldest first, from `backlogHead` on.
     var backlog: [EventBatch] = []
     var backlogHead = 0
-    /// Events in the backlog, and the most it may hold.
+    /// Events in the backlog, and of those flow reports.
     var backlogEvents = 0
-    let backlogLimit: Int
+    var backlogFlowReports = 0
+    /// The most the backlog may hold.
+    let backlogLimit: BacklogLimit
     /// At the end of a live capture, how long the backlog waits for the queue to take its next batch before
     /// what is left is dropped: long enough for a publisher working through a burst, and a bound when the
     /// output is stalled (a stop must not hang).
@@ -61,7 +65,13 @@ public struct EventBatcher: FlowReportSink {
     var produced = 0
     var dropped = 0
 
-    init(queue: BatchQueue, blockWhenFull: Bool, backlogLimit: Int) {
+    /// How much the backlog may hold: flow reports, and other events.
+    struct BacklogLimit {
+        var flowReports: Int
+        var others: Int
+    }
+
+    init(queue: BatchQueue, blockWhenFull: Bool, backlogLimit: BacklogLimit) {
         self.queue = queue
         self.blockWhenFull = blockWhenFull
         self.backlogLimit = backlogLimit
@@ -88,25 +98,35 @@ public struct EventBatcher: FlowReportSink {
     /// Hands the current batch to the queue, after whatever of the backlog the queue takes now.
     mutating func handOver() {
         let n = batch.count
-        if backlogEvents > 0 { offerBacklog(blockWhenFull ? .untilAtMost(max(0, backlogLimit - n)) : .none) }
+        if backlogEvents > 0 { offerBacklog(blockWhenFull ? .untilRoom(for: batch) : .none) }
         guard n > 0 else { return }
         if backlogEvents == 0 && queue.put(batch, block: false) {
             // Taken at once.
-        } else if backlogEvents + n <= backlogLimit {
+        } else if hasRoom(for: batch) {
             backlog.append(batch)
             backlogEvents += n
+            backlogFlowReports += batch.flowReports.count
         } else if !blockWhenFull || !queue.put(batch, block: true) {
             dropped &+= n
         }
         batch = EventBatch()
     }
 
+    /// Whether `batch` fits in the backlog as it is now.
+    func hasRoom(for batch: EventBatch) -> Bool {
+        let reports = batch.flowReports.count
+        return backlogFlowReports + reports <= backlogLimit.flowReports
+            && backlogEvents - backlogFlowReports + batch.count - reports <= backlogLimit.others
+    }
+
     /// How `offerBacklog` waits for room in the queue.
     enum Patience {
         /// Not at all: what the queue takes now.
         case none
-        /// As long as it takes, while more than this many events are backlogged.
-        case untilAtMost(Int)
+        /// As long as it takes, until the backlog has room for this batch.
+        case untilRoom(for: EventBatch)
+        /// As long as it takes, for every batch.
+        case forever
         /// Up to this many seconds for each batch.
         case perBatch(Double)
     }
@@ -122,9 +142,12 @@ public struct EventBatcher: FlowReportSink {
             case .none:
                 waited = false
                 taken = queue.put(next, block: false)
-            case .untilAtMost(let keep):
-                waited = backlogEvents > keep
+            case .untilRoom(let incoming):
+                waited = !hasRoom(for: incoming)
                 taken = queue.put(next, block: waited)
+            case .forever:
+                waited = true
+                taken = queue.put(next, block: true)
             case .perBatch(let seconds):
                 waited = true
                 taken = queue.put(next, waitingAtMost: seconds)
@@ -133,6 +156,7 @@ public struct EventBatcher: FlowReportSink {
                 if waited {
                     dropped &+= backlogEvents
                     backlogEvents = 0
+                    backlogFlowReports = 0
                     backlogHead = backlog.count
                 }
                 break
@@ -140,6 +164,7 @@ public struct EventBatcher: FlowReportSink {
             backlog[backlogHead] = EventBatch()
             backlogHead += 1
             backlogEvents -= next.count
+            backlogFlowReports -= next.flowReports.count
         }
         if backlogHead == backlog.count {
             backlog.removeAll(keepingCapacity: false)
@@ -152,7 +177,7 @@ public struct EventBatcher: FlowReportSink {
     /// left once it has taken none for `finishPatience` seconds.
     mutating func flush() {
         handOver()
-        offerBacklog(blockWhenFull ? .untilAtMost(0) : .perBatch(finishPatience))
+        offerBacklog(blockWhenFull ? .forever : .perBatch(finishPatience))
     }
 }
 
@@ -194,7 +219,7 @@ public struct PacketPath {
             limits: tracksTCP ? .default : ConnectionLimits(maxConnections: 1))
         batcher = EventBatcher(
             queue: queue, blockWhenFull: blockWhenFull,
-            backlogLimit: queue.capacity + (flowSettings?.maxFlows ?? 0))
+            backlogLimit: .init(flowReports: flowSettings?.maxFlows ?? 0, others: queue.capacity))
     }
 
     /// The path's own counters.

@@ -17,7 +17,9 @@ import Testing
     /// A live capture's batcher in front of a queue (`queue`) of `capacity`, having emitted events 0..<`events`
     /// (handed over up to the last full batch).
     static func live(capacity: Int, backlogLimit: Int, events: Int) -> EventBatcher {
-        var b = EventBatcher(queue: BatchQueue(capacity: capacity), blockWhenFull: false, backlogLimit: backlogLimit)
+        var b = EventBatcher(
+            queue: BatchQueue(capacity: capacity), blockWhenFull: false,
+            backlogLimit: .init(flowReports: 0, others: backlogLimit))
         for i in 0..<events { b.emit(numbered(i), client: 0) }
         return b
     }
@@ -81,7 +83,7 @@ import Testing
             }
             done.signal()
         }.start()
-        var b = EventBatcher(queue: q, blockWhenFull: false, backlogLimit: 10_000)
+        var b = EventBatcher(queue: q, blockWhenFull: false, backlogLimit: .init(flowReports: 0, others: 10_000))
         b.finishPatience = 0.3
         for i in 0..<8000 { b.emit(Self.numbered(i), client: 0) }
         b.flush()
@@ -117,7 +119,7 @@ import Testing
             }
             done.signal()
         }.start()
-        var b = EventBatcher(queue: q, blockWhenFull: true, backlogLimit: 3000)
+        var b = EventBatcher(queue: q, blockWhenFull: true, backlogLimit: .init(flowReports: 0, others: 3000))
         for i in 0..<20_000 {
             b.emit(Self.numbered(i), client: 0)
             #expect(b.backlogEvents <= 3000)
@@ -141,11 +143,11 @@ import Testing
         return f
     }
 
-    @Test func aTickEndingMoreFlowsThanTheQueueHoldsLosesNoFlowEventInLiveCapture() {
-        let flows = 5000
-        let q = BatchQueue(capacity: 2048)
+    /// A live packet path in front of `queue` that has seen one packet of each of `flows` UDP flows, and a time
+    /// by which all of them are idle.
+    static func path(flows: Int, queue: BatchQueue) -> (PacketPath, Timestamp) {
         let settings = FlowTableSettings(timeout: .seconds(30), period: nil, maxFlows: 100_000)
-        var path = PacketPath(linkType: 1, flowSettings: settings, queue: q, blockWhenFull: false)
+        var path = PacketPath(linkType: 1, flowSettings: settings, queue: queue, blockWhenFull: false)
         let start = Timestamp(seconds: 1_700_000_000, nanoseconds: 0)
         for i in 0..<flows {
             let frame = Self.udpFrame(sourcePort: UInt16(10_000 + i))
@@ -154,9 +156,15 @@ import Testing
                 path.process(CapturedPacket(timestamp: ts, wireLength: raw.count, data: raw), timestamp: ts)
             }
         }
+        return (path, start + .seconds(60))
+    }
+
+    @Test func aTickEndingMoreFlowsThanTheQueueHoldsLosesNoFlowEventInLiveCapture() {
+        let flows = 5000
+        let q = BatchQueue(capacity: 2048)
+        var (path, later) = Self.path(flows: flows, queue: q)
         #expect(q.pendingEvents == 0)
         // Every flow is idle at the same tick: 5,000 reports against a queue of 2,048.
-        let later = start + .seconds(60)
         path.advance(to: later)
         #expect(path.flowCounters.reports == flows)
         var reports = 0
@@ -169,5 +177,43 @@ import Testing
         #expect(reports == flows)
         #expect(path.counters.eventsDropped == 0)
         #expect(path.counters.events == flows)
+    }
+
+    @Test func flowReportsAndOtherEventsHaveRoomsOfTheirOwn() throws {
+        // A batch of 1,024 flow reports, taken from a tick.
+        let source = BatchQueue(capacity: 1_000_000)
+        var (path, later) = Self.path(flows: 1024, queue: source)
+        path.advance(to: later)
+        let reports = try #require(source.take(timeout: 0))
+        #expect(reports.flowReports.count == 1024)
+        // A queue that takes nothing more, and a backlog with room for 2,048 flow reports and 10 other events.
+        let q = BatchQueue(capacity: 1)
+        q.put(batch([Self.numbered(0)]), block: true)
+        var b = EventBatcher(queue: q, blockWhenFull: false, backlogLimit: .init(flowReports: 2048, others: 10))
+        for _ in 0..<3 {
+            b.batch = reports
+            b.handOver()
+        }
+        #expect(b.backlogFlowReports == 2048)
+        #expect(b.dropped == 1024)
+        // Flow reports do not use the other events' room, nor the other way round.
+        for i in 1...10 { b.emit(Self.numbered(i), client: 0) }
+        b.handOver()
+        #expect(b.backlogEvents == 2048 + 10)
+        b.emit(Self.numbered(11), client: 0)
+        b.handOver()
+        #expect(b.dropped == 1024 + 1)
+        b.batch = reports
+        b.handOver()
+        #expect(b.dropped == 1024 + 1 + 1024)
+        // Once the queue takes again, both drain in order.
+        _ = q.take(timeout: 0)
+        var taken = 0
+        while b.backlogEvents > 0 {
+            b.offerBacklog(.none)
+            while let next = q.take(timeout: 0) { taken += next.count }
+        }
+        #expect(taken == 2048 + 10)
+        #expect(b.backlogFlowReports == 0)
     }
 }
