@@ -72,7 +72,7 @@ import Testing
         #expect(counters["wirebeat.capture.bytes"] == 50_000)
     }
 
-    @Test func eventsInLiveCapturesBacklogAreNotPublishedYet() {
+    @Test func eventsInThePacketPathsBacklogAreNotPublishedYet() {
         var s = Self.summary(packets: 500)
         s.eventsBacklogged = 4
         let d = StatsDocument.stats(s, beat: Self.beat, process: ProcessSample(), outputType: "console")
