@@ -33,20 +33,26 @@ final class NamespacePair {
 @Suite(.serialized) struct LiveCaptureTests {
     static let canCreateNamespaces = Paths.isRoot && Paths.have("ip")
 
-    @Test(.enabled(if: canCreateNamespaces, "needs root and iproute2 to create network namespaces"))
-    func liveCaptureOnANamespaceInterfaceProducesFlowEvents() throws {
-        let ns = try NamespacePair()
-        let scratch = try ScratchDirectory()
+    /// wirebeat capturing on `ns`'s first interface with `settings`, printing events, once it says it captures.
+    static func capture(in ns: NamespacePair, scratch: ScratchDirectory, settings: String) throws -> RunningProcess {
         let cfg = try scratch.write(
             "pb.yml",
             """
             packetbeat.interfaces.device: wbl0
-            packetbeat.flows: {timeout: 30s, period: 1s}
+            \(settings)
             output.console.enabled: true
             path.data: \(scratch.url.path)/data
             """)
         let p = try RunningProcess("/usr/bin/env", ["ip", "netns", "exec", ns.a, Paths.binary, "-c", cfg, "-e"])
         #expect(p.waitForStderr("capturing on wbl0", timeout: 15), "\(p.stderr)")
+        return p
+    }
+
+    @Test(.enabled(if: canCreateNamespaces, "needs root and iproute2 to create network namespaces"))
+    func liveCaptureOnANamespaceInterfaceProducesFlowEvents() throws {
+        let ns = try NamespacePair()
+        let scratch = try ScratchDirectory()
+        let p = try Self.capture(in: ns, scratch: scratch, settings: "packetbeat.flows: {timeout: 30s, period: 1s}")
         _ = try run("/usr/bin/env", ["ip", "netns", "exec", ns.b, "ping", "-c", "3", "-i", "0.2", "10.199.0.1"])
         _ = try run(
             "/usr/bin/env",
@@ -77,17 +83,8 @@ final class NamespacePair {
         let scratch = try ScratchDirectory()
         // A queue of 32 events against 20,000 flows reported at once when capture stops: Packetbeat drops what
         // the full queue refuses; wirebeat backlogs it and publishes it all.
-        let cfg = try scratch.write(
-            "pb.yml",
-            """
-            packetbeat.interfaces.device: wbl0
-            packetbeat.flows: {timeout: 30s, period: -1}
-            queue.mem.events: 32
-            output.console.enabled: true
-            path.data: \(scratch.url.path)/data
-            """)
-        let p = try RunningProcess("/usr/bin/env", ["ip", "netns", "exec", ns.a, Paths.binary, "-c", cfg, "-e"])
-        #expect(p.waitForStderr("capturing on wbl0", timeout: 15), "\(p.stderr)")
+        let p = try Self.capture(
+            in: ns, scratch: scratch, settings: "packetbeat.flows: {timeout: 30s, period: -1}\nqueue.mem.events: 32")
         let sender = """
             import socket
             for port in range(20000, 40000):

@@ -45,7 +45,9 @@ struct RenameFields: Processor {
         ) { (event, move) throws(ProcessorFailure) in
             guard let value = try event.sourceForMove(move, ignoreMissing: ignoreMissing) else { return }
             // Removing first lets `a` become `a.b`; any other target can be checked before anything changes,
-            // and `a` → `a.b` cannot fail once `a` is gone, so the step changes nothing when it throws.
+            // and `a` → `a.b` cannot fail once `a` is gone, so the step changes nothing when it throws. Removing
+            // `from` cannot change that check either (only a target inside `from` has `from` on its path), so
+            // once `from` is gone the put cannot fail and is not checked again.
             if !move.toIsInsideFrom {
                 do throws(ProcessorFailure) {
                     try event.checkPut(move.to, value)
@@ -56,17 +58,7 @@ struct RenameFields: Processor {
             guard event.delete(move.from) != nil else {
                 throw ProcessorFailure("could not delete key: \(move.from)")
             }
-            // Removing `from` cannot change the check above (only a target inside `from` has `from` on its
-            // path), so a target checked there is put without checking again.
-            if !move.toIsInsideFrom {
-                event.put(move.to, value)
-                return
-            }
-            do throws(ProcessorFailure) {
-                try event.putChecked(move.to, value)
-            } catch {
-                throw ProcessorFailure("could not put value: \(move.to): \(error.message)")
-            }
+            event.put(move.to, value)
         }
     }
 }
