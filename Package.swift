@@ -51,7 +51,7 @@ let package = Package(
             name: "FlowHash",
             dependencies: ["NetModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
-        .target(name: "Events", dependencies: ["NetModel"], swiftSettings: strict),
+        .target(name: "Events", dependencies: ["NetModel", "CByteScan"], swiftSettings: strict),
         .target(
             name: "Flows", dependencies: ["PacketDecoding", "NetModel", "Events", "FlowHash"],
             swiftSettings: strict),
@@ -89,6 +89,8 @@ let package = Package(
         .target(name: "Outputs", dependencies: ["Events"], swiftSettings: strict),
         // The durable queue between the publish path and the output: segment files of checksummed frames.
         .target(name: "CCRC32C"),
+        // SSE2 byte classes for the JSON encoder (header-only, inlined into Swift).
+        .target(name: "CByteScan"),
         .target(
             name: "Spool", dependencies: ["CCRC32C", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),

@@ -160,6 +160,9 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// The index of the top-level key whose UTF-8 bytes are `key`.
     @inlinable
     func index(ofBytes key: UnsafeBufferPointer<UInt8>) -> Int? {
+        #if _endian(little) && _pointerBitWidth(_64)
+            if key.count <= 15 { return index(ofShortBytes: key) }
+        #endif
         var i = 0
         while i < items.count {
             if items[i].key.utf8.count == key.count, Fields.bytes(of: items[i].key, equal: key) { return i }
@@ -167,6 +170,57 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         }
         return nil
     }
+
+    #if _endian(little) && _pointerBitWidth(_64)
+        /// `index(ofBytes:)` for a key of at most 15 bytes, which every String of that length holds in its two
+        /// words ("small"), as nearly all event keys are: the key's bytes are packed into the same two words once,
+        /// and each entry's key is then compared as two integers read from the entry in place (no reference
+        /// counting, no call). The layout is the 64-bit String ABI (stable since Swift 5) that the JSON encoder's
+        /// `appendSmallPlain` also reads: bytes 0-7, bytes 8-14, then a top byte of flags (0x20 = small) and the
+        /// count; unused bytes are zero. A key held otherwise (a short string stored out of line) is compared byte
+        /// by byte.
+        @usableFromInline
+        func index(ofShortBytes key: UnsafeBufferPointer<UInt8>) -> Int? {
+            let (w0, bytes1) = Fields.packWords(key)
+            let w1 = bytes1 | UInt64(key.count) << 56
+            let offset = MemoryLayout<Entry>.offset(of: \Entry.key)!
+            return items.withUnsafeBytes { raw -> Int? in
+                for i in 0..<items.count {
+                    let at = i &* MemoryLayout<Entry>.stride &+ offset
+                    let k1 = raw.load(fromByteOffset: at + 8, as: UInt64.self)
+                    if k1 & (0x20 << 56) != 0 {
+                        // Small: the flags' high nibble aside, equal words are equal bytes.
+                        if raw.load(fromByteOffset: at, as: UInt64.self) == w0 && k1 & ~(0xF0 << 56) == w1 { return i }
+                    } else if items[i].key.utf8.count == key.count, Fields.bytes(of: items[i].key, equal: key) {
+                        return i
+                    }
+                }
+                return nil
+            }
+        }
+
+        /// Up to 15 bytes as the two little-endian words of a small String (unused bytes zero), read with a few
+        /// overlapping loads and never past the buffer.
+        @usableFromInline @inline(__always)
+        static func packWords(_ key: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+            guard let base = key.baseAddress else { return (0, 0) }
+            let raw = UnsafeRawPointer(base)
+            let n = key.count
+            if n >= 8 {
+                let high = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                return (raw.loadUnaligned(as: UInt64.self), n == 8 ? 0 : high >> UInt64(8 * (16 - n)))
+            }
+            if n >= 4 {
+                let low = UInt64(raw.loadUnaligned(as: UInt32.self))
+                return (low | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << UInt64(8 * (n - 4)), 0)
+            }
+            if n >= 2 {
+                let low = UInt64(raw.loadUnaligned(as: UInt16.self))
+                return (low | UInt64(raw.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)) << UInt64(8 * (n - 2)), 0)
+            }
+            return (n == 1 ? UInt64(base[0]) : 0, 0)
+        }
+    #endif
 
     /// The index of the top-level `key`.
     @inlinable

@@ -4,6 +4,7 @@
 // Keys come out in insertion order, so output is deterministic. Non-finite doubles are skipped (Beats
 // ignores invalid floats rather than failing the event).
 
+import CByteScan
 import NetModel
 
 /// Identity written into every event's `@metadata`.
@@ -352,7 +353,8 @@ struct Writer {
     /// copies a small string's bytes to the stack first: that copy, the loads back from it and a `memcpy` call
     /// were half of this encoder's time per key. The layout is the 64-bit String ABI (stable since Swift 5):
     /// the first word holds bytes 0-7, the second bytes 8-14 and, in its top byte, the discriminator
-    /// (0x20 = small) and the count. Any other kind of string (or platform) takes the general path.
+    /// (0x20 = small) and the count. Both words are tested at once with SSE2 (`wirebeat_json_special_words`).
+    /// Any other kind of string (or platform) takes the general path.
     @inline(__always)
     mutating func appendSmallPlain(_ s: String) -> Bool {
         #if _endian(little) && _pointerBitWidth(_64)
@@ -360,13 +362,10 @@ struct Writer {
             let discriminator = w1 >> 56
             guard discriminator & 0x20 != 0 else { return false }
             let n = Int(discriminator & 0x0f)
-            // Bytes past the count (and the discriminator) are replaced by a plain letter for the test.
-            let pad: UInt64 = 0x6161_6161_6161_6161  // "aaaaaaaa"
-            let mask0: UInt64 = n >= 8 ? ~0 : ~(~0 << UInt64(8 * n))
-            let mask1: UInt64 = n <= 8 ? 0 : ~(~0 << UInt64(8 * (n - 8)))
-            guard Writer.wordClass(w0 & mask0 | pad & ~mask0, escapeHTML: escapeHTML) == .plain,
-                Writer.wordClass(w1 & mask1 | pad & ~mask1, escapeHTML: escapeHTML) == .plain
-            else { return false }
+            // Bytes past the count (zeros, and the discriminator) are flagged too, and masked off.
+            guard wirebeat_json_special_words(w0, w1, escapeHTML ? 1 : 0) & ~(~0 << UInt32(n)) == 0 else {
+                return false
+            }
             // Both words are stored whole after the opening quote; the closing quote then overwrites the byte
             // after the string's last, and what lies beyond is past the sink's count.
             out.append(maxCount: 18) { p in
@@ -383,10 +382,11 @@ struct Writer {
     }
 
     /// True when `bytes` can be written as they are: no control character, quote or backslash (nor `<`, `>`,
-    /// `&` with `escapeHTML`), and no byte that may start U+2028 or U+2029. Tests eight ASCII bytes at a time
-    /// (every string of every event passes here): the last word overlaps the one before it, and a string
-    /// shorter than a word is padded with a plain letter, so a short key costs one test. A word with any byte
-    /// of 0x80 or more is checked byte by byte.
+    /// `&` with `escapeHTML`), and no byte that may start U+2028 or U+2029. Every string of every event passes
+    /// here, so it tests many bytes at once: a string shorter than a word as one word padded with a plain
+    /// letter, up to 15 bytes as two overlapping words, longer ones sixteen bytes at a time with SSE2
+    /// (`wirebeat_json_special16`), the last block overlapping the one before. A word or block with any byte
+    /// of 0x80 or more is checked byte by byte from there.
     @inline(__always)
     static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>, escapeHTML: Bool) -> Bool {
         guard let base = bytes.baseAddress else { return true }
@@ -404,19 +404,24 @@ struct Writer {
             case .high: return bytesArePlain(bytes, escapeHTML: escapeHTML)
             }
         }
-        let raw = UnsafeRawPointer(base)
+        guard n >= 16 else {
+            let raw = UnsafeRawPointer(base)
+            let first = wordClass(raw.loadUnaligned(as: UInt64.self), escapeHTML: escapeHTML)
+            let last = wordClass(raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), escapeHTML: escapeHTML)
+            if first == .plain && last == .plain { return true }
+            if first == .escape || last == .escape { return false }
+            return bytesArePlain(bytes, escapeHTML: escapeHTML)
+        }
+        // Sixteen bytes at a time; the last block overlaps the one before it.
+        let html: Int32 = escapeHTML ? 1 : 0
         var i = 0
         while true {
-            let at = min(i, n - 8)
-            switch wordClass(raw.loadUnaligned(fromByteOffset: at, as: UInt64.self), escapeHTML: escapeHTML) {
-            case .plain:
-                if at == n - 8 { return true }
-                i += 8
-            case .escape:
-                return false
-            case .high:
+            let at = min(i, n - 16)
+            if wirebeat_json_special16(base + at, html) != 0 {
                 return bytesArePlain(UnsafeBufferPointer(rebasing: bytes[at...]), escapeHTML: escapeHTML)
             }
+            if at == n - 16 { return true }
+            i += 16
         }
     }
 

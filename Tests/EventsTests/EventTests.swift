@@ -81,6 +81,34 @@ import Testing
         #expect(f["e"] == .array([.int(2)]))
     }
 
+    @Test func keysOfEveryShortLengthAreFoundInEitherStorage() {
+        // Keys of up to 15 bytes are compared as the two words of a small String; the same text stored out of
+        // line (reserveCapacity) is compared byte by byte. Lookups must agree whichever side is which, for keys
+        // that differ only in their last byte, and for non-ASCII keys.
+        for length in 1...17 {
+            for stem in ["k", "é"] where stem.utf8.count <= length {
+                let prefix = String(repeating: stem, count: length / stem.utf8.count)
+                let fill = String(repeating: "x", count: length - prefix.utf8.count)
+                let key = prefix + fill
+                let sibling = String(key.dropLast()) + "y"
+                var stored = key
+                stored.reserveCapacity(64)
+                var probe = key
+                probe.reserveCapacity(64)
+                for (keyInFields, keyAsked) in [(key, key), (stored, key), (key, probe), (stored, probe)] {
+                    var fields: Fields = ["a": .int(0), sibling: .int(1)]
+                    fields[keyInFields] = .int(2)
+                    fields["z"] = .int(3)
+                    #expect(fields[keyAsked] == .int(2), "\(length) \(key)")
+                    #expect(fields.value(at: keyAsked) == .int(2), "\(length) \(key)")
+                    #expect(fields.value(at: "a." + keyAsked) == nil)
+                    #expect(fields.remove(keyAsked) == .int(2))
+                    #expect(fields[sibling] == .int(1) && fields[keyAsked] == nil && fields.count == 3)
+                }
+            }
+        }
+    }
+
     @Test func eventResolvesTimestampAndMetadataPaths() {
         let e = Event(timestamp: Timestamp(nanoseconds: 5), metadata: ["raw_index": .string("idx")], fields: ["a": .int(1)])
         #expect(e.value(at: "@timestamp") == .timestamp(Timestamp(nanoseconds: 5)))
@@ -186,21 +214,25 @@ import Testing
 
     @Test(arguments: ["\"", "\\", "\n", "\u{01}", "\u{1f}", "<", ">", "&", "é", "\u{2028}", "\u{2029}", "€", " ", "~"])
     func everyPositionOfALongStringIsEscapedAsNeeded(special: String) throws {
-        // The plain-text check reads eight bytes at a time: put the character at every offset of a word and of
-        // the tail after the last whole word.
+        // The plain-text check reads two overlapping words of a string of 8 to 15 bytes and blocks of sixteen
+        // bytes of a longer one, the last block overlapping the one before: put the character at every offset
+        // of strings whose lengths fall on and around those boundaries.
         for html in [false, true] {
             var e = encoder
             e.escapeHTML = html
-            for position in 0..<27 {
-                let text = String(repeating: "a", count: position) + special + String(repeating: "b", count: 26 - position)
-                let json = e.encode(value: .string(text))
-                let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed) as? String
-                #expect(decoded == text, "\(json)")
-                #expect(!json.utf8.contains { $0 < 0x20 }, "\(json)")
-                if html && "<>&".contains(special) { #expect(json.contains("\\u00"), "\(json)") }
-                if special == "\u{2028}" { #expect(json.contains("\\u2028"), "\(json)") }
-                if special == "~" || special == " " || special == "é" || (!html && "<>&".contains(special)) {
-                    #expect(json == "\"" + text + "\"")
+            for length in [9, 15, 16, 17, 27, 32, 33, 47] {
+                for position in 0..<(length - special.utf8.count + 1) {
+                    let text = String(repeating: "a", count: position) + special
+                        + String(repeating: "b", count: length - special.utf8.count - position)
+                    let json = e.encode(value: .string(text))
+                    let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed) as? String
+                    #expect(decoded == text, "\(json)")
+                    #expect(!json.utf8.contains { $0 < 0x20 }, "\(json)")
+                    if html && "<>&".contains(special) { #expect(json.contains("\\u00"), "\(json)") }
+                    if special == "\u{2028}" { #expect(json.contains("\\u2028"), "\(json)") }
+                    if special == "~" || special == " " || special == "é" || (!html && "<>&".contains(special)) {
+                        #expect(json == "\"" + text + "\"")
+                    }
                 }
             }
         }
