@@ -229,15 +229,28 @@ struct Writer {
         if pretty { out.append(0x20) }
     }
 
-    mutating func members(_ fields: Fields) {
-        fields.forEach { k, v in
-            if case .double(let d) = v, !d.isFinite { return }
-            key(k)
-            value(v)
+    /// Writes the members of an object. A key that is a small plain string (nearly all are) is written from the
+    /// two words of the entry's String read in place, with its quotes and colon in one step: no copy of the key
+    /// (and its reference counting), no call per key.
+    mutating func members(_ fields: borrowing Fields) {
+        fields.items.withUnsafeBufferPointer { entries in
+            guard let base = entries.baseAddress else { return }
+            let keyOffset = MemoryLayout<Fields.Entry>.offset(of: \Fields.Entry.key)!
+            for i in entries.indices {
+                if case .double(let d) = entries[i].value, !d.isFinite { continue }
+                #if _endian(little) && _pointerBitWidth(_64)
+                    let raw = UnsafeRawPointer(base + i) + keyOffset
+                    let w0 = raw.load(as: UInt64.self), w1 = raw.load(fromByteOffset: 8, as: UInt64.self)
+                    if pretty || !appendSmallPlain(w0, w1, colon: true) { key(entries[i].key) }
+                #else
+                    key(entries[i].key)
+                #endif
+                value(entries[i].value)
+            }
         }
     }
 
-    mutating func value(_ v: FieldValue) {
+    mutating func value(_ v: borrowing FieldValue) {
         switch v {
         case .null: append("null")
         case .bool(let b): append(b ? "true" : "false")
@@ -359,26 +372,36 @@ struct Writer {
     mutating func appendSmallPlain(_ s: String) -> Bool {
         #if _endian(little) && _pointerBitWidth(_64)
             let (w0, w1) = unsafeBitCast(s, to: (UInt64, UInt64).self)
-            let discriminator = w1 >> 56
-            guard discriminator & 0x20 != 0 else { return false }
-            let n = Int(discriminator & 0x0f)
-            // Bytes past the count (zeros, and the discriminator) are flagged too, and masked off.
-            guard wirebeat_json_special_words(w0, w1, escapeHTML ? 1 : 0) & ~(~0 << UInt32(n)) == 0 else {
-                return false
-            }
-            // Both words are stored whole after the opening quote; the closing quote then overwrites the byte
-            // after the string's last, and what lies beyond is past the sink's count.
-            out.append(maxCount: 18) { p in
-                p[0] = UInt8(ascii: "\"")
-                UnsafeMutableRawPointer(p + 1).storeBytes(of: w0, as: UInt64.self)
-                UnsafeMutableRawPointer(p + 9).storeBytes(of: w1, as: UInt64.self)
-                p[n + 1] = UInt8(ascii: "\"")
-                return n + 2
-            }
-            return true
+            return appendSmallPlain(w0, w1, colon: false)
         #else
             return false
         #endif
+    }
+
+    /// `appendSmallPlain` of a String's two words; a key (`colon`) gets its separator before and its colon
+    /// after (compact output only).
+    @inline(__always)
+    mutating func appendSmallPlain(_ w0: UInt64, _ w1: UInt64, colon: Bool) -> Bool {
+        let discriminator = w1 >> 56
+        guard discriminator & 0x20 != 0 else { return false }
+        let n = Int(discriminator & 0x0f)
+        // Bytes past the count (zeros, and the discriminator) are flagged too, and masked off.
+        guard wirebeat_json_special_words(w0, w1, escapeHTML ? 1 : 0) & ~(~0 << UInt32(n)) == 0 else {
+            return false
+        }
+        if colon { separator() }
+        // Both words are stored whole after the opening quote; the closing quote (and colon) then overwrite
+        // the bytes after the string's last, and what lies beyond is past the sink's count.
+        out.append(maxCount: 19) { p in
+            p[0] = UInt8(ascii: "\"")
+            UnsafeMutableRawPointer(p + 1).storeBytes(of: w0, as: UInt64.self)
+            UnsafeMutableRawPointer(p + 9).storeBytes(of: w1, as: UInt64.self)
+            p[n + 1] = UInt8(ascii: "\"")
+            guard colon else { return n + 2 }
+            p[n + 2] = UInt8(ascii: ":")
+            return n + 3
+        }
+        return true
     }
 
     /// True when `bytes` can be written as they are: no control character, quote or backslash (nor `<`, `>`,
