@@ -31,10 +31,23 @@ public final class KafkaProducer: @unchecked Sendable {
     private let headers: [(name: UnsafeMutablePointer<CChar>, value: UnsafeMutablePointer<CChar>, size: Int)]
     private let emptyBytes = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
     private let bootstrapServers: String
+    /// Topic handles by name, made on first use and kept until deinit: naming the topic in each produce call
+    /// made librdkafka look it up and take its handle lock for every message. At most `topicHandleLimit`; topics
+    /// beyond (a topic format with many values) are named per call.
+    private let topicHandles = Mutex(TopicHandles())
+    private let topicHandleLimit: Int
+
+    /// The kept topic handles, and the last one used (most outputs have one topic: no hashing per message).
+    private struct TopicHandles {
+        var byName: [String: OpaquePointer] = [:]
+        var last: (name: String, handle: OpaquePointer)?
+    }
 
     /// A producer configured by `settings.properties` (in order); a property librdkafka does not accept fails
-    /// with an error naming it. librdkafka's log lines go to a logger labelled `kafka` at `logger`'s level.
-    public init(settings: KafkaProducerSettings, logger: Logger) throws(KafkaError) {
+    /// with an error naming it. librdkafka's log lines go to a logger labelled `kafka` at `logger`'s level. At most
+    /// `topicHandleLimit` topics get a kept handle.
+    public init(settings: KafkaProducerSettings, logger: Logger, topicHandleLimit: Int = 1024) throws(KafkaError) {
+        self.topicHandleLimit = topicHandleLimit
         var kafkaLogger = logger
         if logger.label != "kafka" {
             kafkaLogger = Logger(label: "kafka")
@@ -103,6 +116,7 @@ public final class KafkaProducer: @unchecked Sendable {
         token: UInt32
     ) -> ProduceOutcome {
         let tag = MessageTag(token: token, partitionHash: partitionHash)
+        let topicHandle = self.topicHandle(topic)
         let error = topic.withCString { topicName in
             withOptionalBytes(key) { keyBytes in
                 withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 6 + headers.count) { fields in
@@ -114,7 +128,11 @@ public final class KafkaProducer: @unchecked Sendable {
                         fields.initializeElement(at: used, to: field)
                         used += 1
                     }
-                    add(RD_KAFKA_VTYPE_TOPIC) { $0.u.cstr = topicName }
+                    if let topicHandle {
+                        add(RD_KAFKA_VTYPE_RKT) { $0.u.rkt = topicHandle }
+                    } else {
+                        add(RD_KAFKA_VTYPE_TOPIC) { $0.u.cstr = topicName }
+                    }
                     add(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = RD_KAFKA_MSG_F_COPY }
                     add(RD_KAFKA_VTYPE_VALUE) {
                         $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress) ?? emptyBytes
@@ -147,6 +165,23 @@ public final class KafkaProducer: @unchecked Sendable {
             KafkaDeliveryError(
                 code: code.rawValue, name: String(cString: rd_kafka_error_name(error)),
                 message: String(cString: rd_kafka_error_string(error))))
+    }
+
+    /// The kept handle of `topic`, made now if there is room for it; nil when there is not (or librdkafka
+    /// refused the name, which the produce call naming it then reports).
+    private func topicHandle(_ topic: String) -> OpaquePointer? {
+        topicHandles.withLock { handles in
+            if let last = handles.last, last.name == topic { return last.handle }
+            if let known = handles.byName[topic] {
+                handles.last = (topic, known)
+                return known
+            }
+            guard handles.byName.count < topicHandleLimit, let made = rd_kafka_topic_new(handle, topic, nil)
+            else { return nil }
+            handles.byName[topic] = made
+            handles.last = (topic, made)
+            return made
+        }
     }
 
     /// Serves delivery reports (and error/log events) for up to `timeoutMs`; calls `onDelivery` on this thread.
@@ -216,6 +251,9 @@ public final class KafkaProducer: @unchecked Sendable {
     deinit {
         // Undelivered messages stay in the caller's spool; waiting for them here would only delay shutdown.
         _ = rd_kafka_purge(handle, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
+        topicHandles.withLock { handles in
+            for topic in handles.byName.values { rd_kafka_topic_destroy(topic) }
+        }
         rd_kafka_destroy(handle)
         for header in headers {
             header.name.deallocate()

@@ -66,6 +66,43 @@ struct AckTracker {
         return insert(id..<(id + 1)) == 1
     }
 
+    /// Marks a batch of ids done (any order, duplicates allowed); returns how many were not already. A poll's
+    /// acknowledgements come partition by partition, so a batch is mostly every n-th id: inserted one by one,
+    /// each became a range of its own and shifted the ranges after it. Here the batch is sorted into runs and
+    /// merged with the ranges in one pass.
+    mutating func insert(contentsOf ids: [UInt64]) -> Int {
+        var sorted = ids.filter { $0 >= cursor }
+        guard !sorted.isEmpty else { return 0 }
+        sorted.sort()
+        var merged: [Range<UInt64>] = []
+        merged.reserveCapacity(storage.count - head + sorted.count)
+        func add(_ range: Range<UInt64>) {
+            if let last = merged.last, range.lowerBound <= last.upperBound {
+                if range.upperBound > last.upperBound { merged[merged.count - 1] = last.lowerBound..<range.upperBound }
+            } else {
+                merged.append(range)
+            }
+        }
+        var old = head
+        var next = 0
+        while old < storage.count || next < sorted.count {
+            if next == sorted.count || (old < storage.count && storage[old].lowerBound <= sorted[next]) {
+                add(storage[old])
+                old += 1
+            } else {
+                add(sorted[next]..<(sorted[next] + 1))
+                next += 1
+            }
+        }
+        let total = merged.reduce(UInt64(0)) { $0 + UInt64($1.count) }
+        let newly = total - doneAboveCursor
+        storage = merged
+        head = 0
+        doneAboveCursor = total
+        if !storage.isEmpty && storage[0].lowerBound == cursor { consumeHead() }
+        return Int(newly)
+    }
+
     /// Marks every id in `range` done; returns how many were not already.
     @discardableResult
     mutating func insert(_ range: Range<UInt64>) -> UInt64 {

@@ -169,10 +169,7 @@ extension DiskSpool {
             lock.unlock()
             return
         }
-        var newly = 0
-        for id in ids where id < handedOutEnd {
-            if tracker.insert(id) { newly += 1 }
-        }
+        let newly = tracker.insert(contentsOf: ids.filter { $0 < handedOutEnd })
         guard newly > 0 else {
             lock.unlock()
             return

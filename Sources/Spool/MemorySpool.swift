@@ -75,10 +75,7 @@ public final class MemorySpool: Spool, @unchecked Sendable {
     public func acknowledge(_ ids: [UInt64]) {
         lock.lock()
         defer { lock.unlock() }
-        var newly = 0
-        for id in ids where id < handedOutEnd {
-            if tracker.insert(id) { newly += 1 }
-        }
+        let newly = tracker.insert(contentsOf: ids.filter { $0 < handedOutEnd })
         guard newly > 0 else { return }
         stats.acknowledged += newly
         writable.broadcast()

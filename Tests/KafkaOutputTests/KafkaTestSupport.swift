@@ -19,12 +19,13 @@ enum KafkaTest {
     static func producer(
         _ cluster: MockKafkaCluster,
         partitioner: KafkaPartitioner = .hash(fields: [], random: true, reachableOnly: false),
-        headers: [KafkaHeader] = [], extra: [(String, String)] = [], logs: LogCapture = LogCapture()
+        headers: [KafkaHeader] = [], extra: [(String, String)] = [], logs: LogCapture = LogCapture(),
+        topicHandleLimit: Int = 1024
     ) throws -> KafkaProducer {
         try KafkaProducer(
             settings: KafkaProducerSettings(
                 properties: properties(cluster, extra), partitioner: partitioner, headers: headers),
-            logger: logs.logger)
+            logger: logs.logger, topicHandleLimit: topicHandleLimit)
     }
 
     /// Produces `value` and expects librdkafka to take it.

@@ -41,6 +41,29 @@ import Testing
         }
     }
 
+    @Test(arguments: [1024, 1, 0])
+    func interleavedTopicsEachGetTheirMessages(topicHandleLimit: Int) throws {
+        // Topic handles are kept per name (and the last one used is tried first); topics beyond the limit are
+        // named in each call instead. Either way every message lands in its own topic.
+        let cluster = try MockKafkaCluster(brokers: 2)
+        let topics = ["alpha", "beta", "gamma-with-a-longer-name"]
+        for topic in topics { try cluster.createTopic(name: topic, partitions: 2) }
+        let producer = try KafkaTest.producer(cluster, topicHandleLimit: topicHandleLimit)
+        let count: UInt32 = 90
+        func topic(_ token: UInt32) -> String { topics[Int(token % 7 % 3)] }
+        for token in 0..<count {
+            KafkaTest.produce(producer, topic: topic(token), key: nil, value: KafkaTest.value(token), token: token)
+        }
+        let reports = KafkaTest.drain(producer)
+        #expect(reports.count == Int(count))
+        #expect(reports.allSatisfy { $0.error == nil && $0.topic == topic($0.token) })
+        for name in topics {
+            let consumed = try KafkaConsumer(bootstrapServers: cluster.bootstrapServers, topics: [name])
+                .readAll(expecting: (0..<count).filter { topic($0) == name }.count, idleTimeoutMs: 10_000)
+            #expect(Set(consumed.compactMap(KafkaTest.token)) == Set((0..<count).filter { topic($0) == name }))
+        }
+    }
+
     @Test func hashPartitioningMatchesBeats() throws {
         let cluster = try MockKafkaCluster(brokers: 2)
         try cluster.createTopic(name: "hashed", partitions: 7)

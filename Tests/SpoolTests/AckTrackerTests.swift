@@ -53,4 +53,28 @@ import Testing
             #expect(tracker.cursor == 501 && tracker.ranges.isEmpty)
         }
     }
+
+    @Test func batchesCountAndMergeAsSingleInsertionsDo() {
+        // Batches as a poll delivers them: interleaved runs (one per partition), duplicates, ids already done.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<50 {
+            var single = AckTracker(cursor: 1)
+            var batched = AckTracker(cursor: 1)
+            var pending = Array(UInt64(1)...400).shuffled(using: &generator)
+            while !pending.isEmpty {
+                let take = min(pending.count, Int.random(in: 1...60, using: &generator))
+                var batch = Array(pending.prefix(take))
+                pending.removeFirst(take)
+                batch += batch.prefix(Int.random(in: 0...3, using: &generator))
+                batch.append(UInt64.random(in: 1...400, using: &generator))
+                let expected = batch.reduce(0) { $0 + (single.insert($1) ? 1 : 0) }
+                #expect(batched.insert(contentsOf: batch.shuffled(using: &generator)) == expected)
+                #expect(batched.cursor == single.cursor && Array(batched.ranges) == Array(single.ranges))
+                #expect(batched.doneAboveCursor == single.doneAboveCursor)
+            }
+            #expect(batched.cursor == 401 && batched.ranges.isEmpty)
+        }
+        var tracker = AckTracker(cursor: 1)
+        #expect(tracker.insert(contentsOf: []) == 0 && tracker.cursor == 1)
+    }
 }
