@@ -36,7 +36,8 @@ public enum ConnectionFields {
     /// The connection fields of an event of `protocolName` (`tls`), with `status` (`OK`/`Error`) and, when
     /// known, the server's domain name (`server.domain` and `destination.domain`).
     public static func make(_ c: ConnectionSummary, protocolName: String, status: String, domain: String?) -> Fields {
-        var fields = Fields(capacity: 12)
+        // Room for what the pipeline and processors add (agent, host, tags, ...): growing reallocates.
+        var fields = Fields(capacity: 18)
         fields.append("type", .string(protocolName))
         var event = Fields(capacity: 7)
         event.append("kind", .string("event"))
@@ -49,7 +50,7 @@ public enum ConnectionFields {
         fields.append("event", .object(event))
         fields.append("status", .string(status))
 
-        var network = Fields(capacity: 4)
+        var network = Fields(capacity: 6)
         network.append("type", .string(c.client.ip.isV4 ? "ipv4" : "ipv6"))
         network.append("transport", .string(IPProtocolNumber.transportName(c.ipProtocol)))
         network.append("protocol", .string(protocolName))

@@ -76,7 +76,7 @@ public struct FlowEventMapper: Sendable {
         source.append("bytes", .uint(r.bytes.source))
         source.append("packets", .uint(r.packets.source))
 
-        var destination = Fields(capacity: 5)
+        var destination = Fields(capacity: 6)
         destination.append("ip", .string(dstIP))
         if hasPorts { destination.append("port", .uint(UInt64(dst.port))) }
         if r.hasMACs { destination.append("mac", .string(r.destinationMAC.description)) }
@@ -85,14 +85,16 @@ public struct FlowEventMapper: Sendable {
             destination.append("packets", .uint(r.packets.destination))
         }
 
-        var network = Fields(capacity: 5)
+        var network = Fields(capacity: 7)
         network.append("type", src.ip.isV4 ? FlowEventMapper.ipv4 : FlowEventMapper.ipv6)
         network.append("transport", .string(IPProtocolNumber.transportName(proto)))
         network.append("community_id", .string(community))
         network.append("bytes", .uint(report.networkBytes))
         network.append("packets", .uint(report.networkPackets))
 
-        var fields = Fields(capacity: 7)
+        // Room beyond what is built here for what the pipeline adds (agent, host, ...) and what processors
+        // commonly add (network.direction, tags, observer, a converted port): growing an array reallocates it.
+        var fields = Fields(capacity: 14)
         fields.append("type", FlowEventMapper.flowType)
         fields.append("event", .object(event))
         fields.append("flow", .object(flow))
