@@ -116,36 +116,39 @@ public enum Base64 {
         let length = prefix.utf8CodeUnitCount + bytes.count / 3 * 4 + (rest == 0 ? 0 : padding ? 4 : rest + 1)
         return String(unsafeUninitializedCapacity: length) { dst in
             alphabet.withUTF8Buffer { table in
+                // Unchecked arithmetic: every index is below `length` (or `bytes.count`) by construction, and two
+                // of these run for every flow event.
+                guard let out = dst.baseAddress, let map = table.baseAddress else { return 0 }
                 var o = 0
                 prefix.withUTF8Buffer { p in
                     for byte in p {
-                        dst[o] = byte
-                        o += 1
+                        out[o] = byte
+                        o &+= 1
                     }
                 }
                 var i = 0
-                while i + 3 <= bytes.count {
-                    let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-                    dst[o] = table[Int(v >> 18 & 63)]
-                    dst[o + 1] = table[Int(v >> 12 & 63)]
-                    dst[o + 2] = table[Int(v >> 6 & 63)]
-                    dst[o + 3] = table[Int(v & 63)]
-                    i += 3
-                    o += 4
+                while i &+ 3 <= bytes.count {
+                    let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i &+ 1]) << 8 | UInt32(bytes[i &+ 2])
+                    out[o] = map[Int(v >> 18 & 63)]
+                    out[o &+ 1] = map[Int(v >> 12 & 63)]
+                    out[o &+ 2] = map[Int(v >> 6 & 63)]
+                    out[o &+ 3] = map[Int(v & 63)]
+                    i &+= 3
+                    o &+= 4
                 }
                 if rest > 0 {
                     var v = UInt32(bytes[i]) << 16
-                    if rest == 2 { v |= UInt32(bytes[i + 1]) << 8 }
-                    dst[o] = table[Int(v >> 18 & 63)]
-                    dst[o + 1] = table[Int(v >> 12 & 63)]
-                    o += 2
+                    if rest == 2 { v |= UInt32(bytes[i &+ 1]) << 8 }
+                    out[o] = map[Int(v >> 18 & 63)]
+                    out[o &+ 1] = map[Int(v >> 12 & 63)]
+                    o &+= 2
                     if rest == 2 {
-                        dst[o] = table[Int(v >> 6 & 63)]
-                        o += 1
+                        out[o] = map[Int(v >> 6 & 63)]
+                        o &+= 1
                     }
                     while padding && o < length {
-                        dst[o] = UInt8(ascii: "=")
-                        o += 1
+                        out[o] = UInt8(ascii: "=")
+                        o &+= 1
                     }
                 }
                 return o
