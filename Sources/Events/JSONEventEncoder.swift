@@ -245,8 +245,21 @@ struct Writer {
                 #else
                     key(entries[i].key)
                 #endif
-                value(entries[i].value)
+                value(at: base + i)
             }
+        }
+    }
+
+    /// `value` of an entry's value read in place.
+    @inline(__always)
+    mutating func value(at entry: UnsafePointer<Fields.Entry>) {
+        switch entry.pointee.value {
+        case .string(let s): string(s)
+        case .object(let f):
+            beginObject()
+            members(f)
+            endObject()
+        default: value(entry.pointee.value)
         }
     }
 
