@@ -183,17 +183,22 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         func index(ofShortBytes key: UnsafeBufferPointer<UInt8>) -> Int? {
             let (w0, bytes1) = Fields.packWords(key)
             let w1 = bytes1 | UInt64(key.count) << 56
-            let offset = MemoryLayout<Entry>.offset(of: \Entry.key)!
+            let count = items.count
             return items.withUnsafeBytes { raw -> Int? in
-                for i in 0..<items.count {
-                    let at = i &* MemoryLayout<Entry>.stride &+ offset
-                    let k1 = raw.load(fromByteOffset: at + 8, as: UInt64.self)
+                guard var key0 = raw.baseAddress?.advanced(by: MemoryLayout<Entry>.offset(of: \Entry.key)!) else {
+                    return nil
+                }
+                var i = 0
+                while i < count {
+                    let k1 = key0.load(fromByteOffset: 8, as: UInt64.self)
                     if k1 & (0x20 << 56) != 0 {
                         // Small: the flags' high nibble aside, equal words are equal bytes.
-                        if raw.load(fromByteOffset: at, as: UInt64.self) == w0 && k1 & ~(0xF0 << 56) == w1 { return i }
+                        if key0.load(as: UInt64.self) == w0 && k1 & ~(0xF0 << 56) == w1 { return i }
                     } else if items[i].key.utf8.count == key.count, Fields.bytes(of: items[i].key, equal: key) {
                         return i
                     }
+                    key0 += MemoryLayout<Entry>.stride
+                    i &+= 1
                 }
                 return nil
             }
