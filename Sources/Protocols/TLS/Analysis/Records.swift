@@ -113,6 +113,14 @@ extension TLSConnection {
         } catch {
             return error.code == .truncated ? .needMore(3) : .failed("tls.sslv2.malformed")
         }
+        // The first eleven bytes tell whether this can be a CLIENT-HELLO at all: bytes that merely start with
+        // the high bit set (any binary protocol) fail now, instead of being held until the up to 32 KiB their
+        // header claims have arrived.
+        switch RecordHeader.probe(view) {
+        case .sslv2ClientHello: break
+        case .needMore(let count) where count > view.count: return .needMore(count)
+        default: return .failed("tls.sslv2.malformed")
+        }
         guard view.count >= header.totalLength else { return .needMore(header.totalLength) }
         do {
             let hello = try SSLv2ClientHello.parse(record: UnsafeRawBufferPointer(rebasing: view[..<header.totalLength]))

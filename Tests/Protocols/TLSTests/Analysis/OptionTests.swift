@@ -116,6 +116,26 @@ import Testing
         #expect(text.finish(at: conversation.start) == nil)
     }
 
+    @Test func binaryThatOnlyLooksLikeAnSSLv2HeaderStopsAtItsFirstBytes() throws {
+        // A client's first byte with the high bit set reads as an SSL 2.0 record header (here claiming 8,988
+        // bytes). Its third byte is not CLIENT-HELLO, so the client side stops at once instead of holding bytes
+        // until the claimed record is complete; with the server's binary answer nothing is left to report.
+        let conversation = try #require(try Conversation.all(Fixtures.path("tls12-rsa.pcap")).first)
+        var c = TLSConnection(client: conversation.client, server: conversation.server, firstSeen: conversation.start, settings: .standard)
+        let binary: [UInt8] = [0xa3, 0x1c, 0x06, 0xbd, 0x46, 0x3e, 0x39, 0x23, 0xbc, 0x1a, 0xad, 0xbd] + Array(repeating: 0x55, count: 200)
+        _ = binary.withUnsafeBytes { c.receive($0, fromClient: true, at: conversation.start) }
+        #expect(!c.hasNothingMoreToReport)  // the server may still answer with a handshake
+        _ = binary.withUnsafeBytes { c.receive($0, fromClient: false, at: conversation.start) }
+        #expect(c.hasNothingMoreToReport)
+        #expect(c.finish(at: conversation.start) == nil)
+
+        // The same bytes cut after the header: too few to decide, so the client side waits for more.
+        var short = TLSConnection(client: conversation.client, server: conversation.server, firstSeen: conversation.start, settings: .standard)
+        _ = Array(binary.prefix(2)).withUnsafeBytes { short.receive($0, fromClient: true, at: conversation.start) }
+        _ = binary.withUnsafeBytes { short.receive($0, fromClient: false, at: conversation.start) }
+        #expect(!short.hasNothingMoreToReport)
+    }
+
     @Test func aGapEndsParsingAndPublishesWhatIsKnown() throws {
         let conversation = try #require(try Conversation.all(Fixtures.path("tls12-rsa.pcap")).first)
         var c = TLSConnection(client: conversation.client, server: conversation.server, firstSeen: conversation.start, settings: .standard)
