@@ -255,6 +255,10 @@ struct Writer {
     mutating func value(at entry: UnsafePointer<Fields.Entry>) {
         switch entry.pointee.value {
         case .string(let s): string(s)
+        case .uint(let u): unsigned(u)
+        case .int(let i): integer(i)
+        case .timestamp(let t): timestamp(t)
+        case .bool(let b): append(b ? "true" : "false")
         case .object(let f):
             beginObject()
             members(f)
