@@ -433,13 +433,18 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
 
     /// Whether `removeNulls` has anything to remove.
     var containsNull: Bool {
-        items.contains { entry in
-            switch entry.value {
-            case .null: return true
-            case .object(let inner): return inner.containsNull
-            case .array(let items): return items.contains(.null)
-            default: return false
+        // Every event is walked here: entries are matched in place, and lists tested by case, not by `==`.
+        items.withUnsafeBufferPointer { entries in
+            for i in entries.indices {
+                switch entries[i].value {
+                case .null: return true
+                case .object(let inner): if inner.containsNull { return true }
+                case .array(let list):
+                    if list.contains(where: { if case .null = $0 { true } else { false } }) { return true }
+                default: continue
+                }
             }
+            return false
         }
     }
 }

@@ -81,6 +81,20 @@ import Testing
         #expect(f["e"] == .array([.int(2)]))
     }
 
+    @Test func aNullOnlyInAListOrANestedObjectIsFoundAndRemoved() {
+        // Each alone: the check that skips events without nulls must see a null in a list and one nested deep.
+        var inList: Fields = ["a": .int(1), "e": .array([.string("x"), .null])]
+        inList.removeNulls()
+        #expect(inList["e"] == .array([.string("x")]) && inList["a"] == .int(1))
+        var nested: Fields = ["a": .int(1), "b": .object(["c": .object(["d": .null, "f": .bool(true)])])]
+        nested.removeNulls()
+        #expect(nested.value(at: "b.c") == .object(["f": .bool(true)]))
+        var none: Fields = ["a": .array([.int(1)]), "b": .object(["c": .string("")])]
+        let before = none
+        none.removeNulls()
+        #expect(none == before)
+    }
+
     @Test func keysOfEveryShortLengthAreFoundInEitherStorage() {
         // Keys of up to 15 bytes are compared as the two words of a small String; the same text stored out of
         // line (reserveCapacity) is compared byte by byte. Lookups must agree whichever side is which, for keys
