@@ -69,8 +69,10 @@ struct AckTracker {
     /// Marks a batch of ids done (any order, duplicates allowed); returns how many were not already. A poll's
     /// acknowledgements come partition by partition, so a batch is mostly every n-th id: inserted one by one,
     /// each became a range of its own and shifted the ranges after it. Here the batch is sorted into runs and
-    /// merged with the ranges in one pass.
+    /// merged with the ranges in one pass. A batch of a few ids goes in one by one: a pass over many ranges
+    /// would cost more than it saves.
     mutating func insert(contentsOf ids: [UInt64]) -> Int {
+        if ids.count <= 16 { return ids.reduce(0) { $0 + (insert($1) ? 1 : 0) } }
         var sorted = ids.filter { $0 >= cursor }
         guard !sorted.isEmpty else { return 0 }
         sorted.sort()

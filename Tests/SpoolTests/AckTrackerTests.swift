@@ -62,6 +62,7 @@ import Testing
             var batched = AckTracker(cursor: 1)
             var pending = Array(UInt64(1)...400).shuffled(using: &generator)
             while !pending.isEmpty {
+                // Batches of a few ids go in one by one, larger ones are merged: both sizes occur.
                 let take = min(pending.count, Int.random(in: 1...60, using: &generator))
                 var batch = Array(pending.prefix(take))
                 pending.removeFirst(take)
