@@ -236,39 +236,30 @@ struct Writer {
         fields.items.withUnsafeBufferPointer { entries in
             guard let base = entries.baseAddress else { return }
             let keyOffset = MemoryLayout<Fields.Entry>.offset(of: \Fields.Entry.key)!
+            let valueOffset = MemoryLayout<Fields.Entry>.offset(of: \Fields.Entry.value)!
             for i in entries.indices {
                 if case .double(let d) = entries[i].value, !d.isFinite { continue }
+                let entry = UnsafeRawPointer(base + i)
                 #if _endian(little) && _pointerBitWidth(_64)
-                    let raw = UnsafeRawPointer(base + i) + keyOffset
-                    let w0 = raw.load(as: UInt64.self), w1 = raw.load(fromByteOffset: 8, as: UInt64.self)
+                    let w0 = entry.load(fromByteOffset: keyOffset, as: UInt64.self)
+                    let w1 = entry.load(fromByteOffset: keyOffset + 8, as: UInt64.self)
                     if pretty || !appendSmallPlain(w0, w1, colon: true) { key(entries[i].key) }
                 #else
                     key(entries[i].key)
                 #endif
-                value(at: base + i)
+                value(at: (entry + valueOffset).assumingMemoryBound(to: FieldValue.self))
             }
         }
     }
 
-    /// `value` of an entry's value read in place.
-    @inline(__always)
-    mutating func value(at entry: UnsafePointer<Fields.Entry>) {
-        switch entry.pointee.value {
-        case .string(let s): string(s)
-        case .uint(let u): unsigned(u)
-        case .int(let i): integer(i)
-        case .timestamp(let t): timestamp(t)
-        case .bool(let b): append(b ? "true" : "false")
-        case .object(let f):
-            beginObject()
-            members(f)
-            endObject()
-        default: value(entry.pointee.value)
-        }
+    mutating func value(_ v: FieldValue) {
+        withUnsafePointer(to: v) { value(at: $0) }
     }
 
-    mutating func value(_ v: borrowing FieldValue) {
-        switch v {
+    /// Writes the value at `v`, matched where it lies: copying a value out of its entry or list first cost a
+    /// retain and a release of its payload.
+    mutating func value(at v: UnsafePointer<FieldValue>) {
+        switch v.pointee {
         case .null: append("null")
         case .bool(let b): append(b ? "true" : "false")
         case .int(let i): integer(i)
@@ -279,10 +270,13 @@ struct Writer {
         case .array(let items):
             out.append(UInt8(ascii: "["))
             push()
-            for item in items {
-                if case .double(let d) = item, !d.isFinite { continue }
-                separator()
-                value(item)
+            items.withUnsafeBufferPointer { list in
+                guard let first = list.baseAddress else { return }
+                for i in list.indices {
+                    if case .double(let d) = list[i], !d.isFinite { continue }
+                    separator()
+                    value(at: first + i)
+                }
             }
             if pop() { newline() }
             out.append(UInt8(ascii: "]"))
