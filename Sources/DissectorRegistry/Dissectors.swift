@@ -38,6 +38,13 @@ public enum ProtocolReport: Sendable {
         case .tls(let r): return r.event(cache: cache)
         }
     }
+
+    /// True when the protocol's events never hold a null (the pipeline's null removal then skips them).
+    public var eventHoldsNoNulls: Bool {
+        switch self {
+        case .tls: return TLSReport.eventsHoldNoNulls
+        }
+    }
 }
 
 /// A report with the index of the client (protocol) whose processing applies to its event.

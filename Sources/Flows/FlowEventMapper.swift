@@ -30,6 +30,10 @@ public struct FlowEventMapper: Sendable {
     static let ipv4 = FieldValue.string("ipv4")
     static let ipv6 = FieldValue.string("ipv6")
 
+    /// True: every value `event(for:)` writes is a concrete value, never `.null`, so the pipeline need not look
+    /// for nulls to remove (Tests/FlowsTests checks events of every shape for it).
+    public static let eventsHoldNoNulls = true
+
     /// A mapper using Community ID `seed` (0 is what Packetbeat and Zeek use).
     public init(communityIDSeed: UInt16 = 0) {
         communityID = CommunityID(seed: communityIDSeed)

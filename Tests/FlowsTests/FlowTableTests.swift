@@ -238,6 +238,46 @@ struct FlowHarness {
         #expect(h.events[0].value(at: "network.community_id") == h.events[1].value(at: "network.community_id"))
     }
 
+    /// The pipeline skips its null removal for flow events on the strength of `FlowEventMapper.eventsHoldNoNulls`:
+    /// events of every shape (each transport, both address families, VLAN tags and MACs, periodic and final
+    /// reports, with and without a reply or a first response) must hold no null anywhere.
+    @Test func flowEventsOfEveryShapeHoldNoNulls() {
+        #expect(FlowEventMapper.eventsHoldNoNulls)
+        var h = FlowHarness(settings)
+        let shapes: [(TransportLayer, String, String)] = [
+            (.tcp, "10.0.0.2", "10.0.0.1"), (.udp, "10.0.0.2", "10.0.0.1"), (.icmpv4, "10.0.0.2", "10.0.0.1"),
+            (.icmpv6, "2001:db8::2", "2001:db8::1"), (.tcp, "2001:db8::2", "2001:db8::1"), (.none, "10.0.0.2", "10.0.0.1"),
+        ]
+        for (n, (proto, a, b)) in shapes.enumerated() {
+            for vlans in [VLANTags.none, VLANTags(count: 1, outer: 7, inner: 0), VLANTags(count: 2, outer: 7, inner: 9)] {
+                let port = UInt16(1000 + n * 10 + Int(vlans.count))
+                var p = FlowHarness.packet(at: 0.1, src: a, sport: port, dst: b, dport: 80, proto: proto, flags: [.syn])
+                p.vlans = vlans
+                p.hasSourceMAC = vlans.count > 0
+                p.hasDestinationMAC = vlans.count > 0
+                h.feed(p)
+                if n % 2 == 0 {  // a reply with payload: destination counters and ttfb
+                    var r = FlowHarness.packet(at: 0.2, src: b, sport: 80, dst: a, dport: port, proto: proto, payload: 10)
+                    r.vlans = vlans
+                    h.feed(r)
+                }
+            }
+        }
+        h.advance(20)  // periodic reports (the first tick is at 20 s: see the test above)
+        h.finish(21)  // final reports
+        #expect(h.events.count >= 2 * shapes.count * 3)
+        #expect(Set(h.events.compactMap { $0.value(at: "network.transport")?.string }).count >= 4)
+        #expect(h.events.contains { $0.value(at: "flow.vlan") != nil })
+        #expect(h.events.contains { $0.value(at: "source.mac") != nil })
+        #expect(h.events.contains { $0.value(at: "flow.ttfb") != nil })
+        #expect(h.events.contains { $0.value(at: "flow.final") == .bool(false) })
+        for event in h.events {
+            var stripped = event.fields
+            stripped.removeNulls()
+            #expect(stripped == event.fields, "a flow event holds a null: \(event.fields)")
+        }
+    }
+
     @Test func idleStretchesAreSkippedWithoutSpinning() {
         var h = FlowHarness(settings)
         h.feed(FlowHarness.packet(at: 1, src: "10.0.0.1", sport: 1, dst: "10.0.0.2", dport: 2))
