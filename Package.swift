@@ -153,7 +153,7 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "TCPStreamsTests", dependencies: ["TestSupport", "TCPStreams", "PacketDecoding", "NetModel"]),
         .testTarget(name: "FlowHashTests", dependencies: ["FlowHash", "NetModel"]),
-        .testTarget(name: "EventsTests", dependencies: ["Events", "NetModel"]),
+        .testTarget(name: "EventsTests", dependencies: ["TestSupport", "Events", "NetModel"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "FlowHash", "PacketDecoding", "Events", "NetModel"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "NetModel", "Events"]),
         .testTarget(name: "ProcessorsTests", dependencies: ["Processors", "Config", "Events", "NetModel"]),

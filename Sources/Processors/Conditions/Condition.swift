@@ -10,17 +10,17 @@ import NetModel
 /// A parsed condition.
 public indirect enum Condition: Sendable {
     /// Every field equals its value.
-    case equals([(field: String, value: EqualsOperand)])
+    case equals([(field: EventPath, value: EqualsOperand)])
     /// Every field contains its substring (a string, or any element of a list of strings).
-    case contains([(field: String, substring: String)])
+    case contains([(field: EventPath, substring: String)])
     /// Every field matches its expression somewhere.
-    case regexp([(field: String, pattern: Pattern)])
+    case regexp([(field: EventPath, pattern: Pattern)])
     /// Every field is a number within its bounds.
-    case range([(field: String, bounds: RangeBounds)])
+    case range([(field: EventPath, bounds: RangeBounds)])
     /// Every field holds an address in one of its ranges.
-    case network([(field: String, ranges: [NetworkRange])])
+    case network([(field: EventPath, ranges: [NetworkRange])])
     /// Every field exists.
-    case hasFields([String])
+    case hasFields([EventPath])
     /// Any condition holds (false when empty).
     case or([Condition])
     /// Every condition holds (true when empty).
@@ -49,7 +49,7 @@ public indirect enum Condition: Sendable {
                 return Condition.anyAddress(value) { address in item.ranges.contains { $0.contains(address) } }
             }
         case .hasFields(let fields):
-            return fields.allSatisfy(event.has)
+            return fields.allSatisfy { event.value(at: $0) != nil }
         case .or(let conditions):
             return conditions.contains { $0.matches(event) }
         case .and(let conditions):

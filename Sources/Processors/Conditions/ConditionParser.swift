@@ -7,6 +7,7 @@
 // always mistakes that would otherwise change which events a processor touches without a word.
 
 import Config
+import Events
 import NetModel
 
 /// Parses conditions with errors pointing into one processor entry.
@@ -39,28 +40,28 @@ public struct ConditionParser {
         let at = path + "." + op
         switch op {
         case "equals":
-            return .equals(try fields(operand, at: at).map { (f, v) throws(ConfigError) in (f, try equalsOperand(v, at: at + "." + f)) })
+            return .equals(try fields(operand, at: at).map { (f, v) throws(ConfigError) in (EventPath(f), try equalsOperand(v, at: at + "." + f)) })
         case "contains":
             return .contains(try fields(operand, at: at).map { (f, v) throws(ConfigError) in
                 guard case .string(let s) = v else { throw entry.error(at: at + "." + f, "contains needs a string, got \(v.shapeName)") }
-                return (f, s)
+                return (EventPath(f), s)
             })
         case "regexp":
             return .regexp(try fields(operand, at: at).map { (f, v) throws(ConfigError) in
                 guard case .string(let s) = v else { throw entry.error(at: at + "." + f, "regexp needs a string, got \(v.shapeName)") }
-                do throws(ProcessorFailure) { return (f, try Pattern(s)) } catch { throw entry.error(at: at + "." + f, error.message) }
+                do throws(ProcessorFailure) { return (EventPath(f), try Pattern(s)) } catch { throw entry.error(at: at + "." + f, error.message) }
             })
         case "range":
             return .range(try rangeFields(operand, at: at))
         case "network":
-            return .network(try fields(operand, at: at).map { (f, v) throws(ConfigError) in (f, try networks(v, at: at + "." + f)) })
+            return .network(try fields(operand, at: at).map { (f, v) throws(ConfigError) in (EventPath(f), try networks(v, at: at + "." + f)) })
         case "has_fields":
             guard case .list(let items) = operand, !items.isEmpty else {
                 throw entry.error(at: at, "has_fields needs a list of field names")
             }
             return .hasFields(try items.enumerated().map { (i, item) throws(ConfigError) in
                 guard case .string(let s) = item else { throw entry.error(at: "\(at).\(i)", "expected a field name, got \(item.shapeName)") }
-                return s
+                return EventPath(s)
             })
         case "or", "and":
             guard case .list(let items) = operand else { throw entry.error(at: at, "\(op) needs a list of conditions") }
@@ -97,8 +98,8 @@ public struct ConditionParser {
     }
 
     /// `range` operands: `field.gte: 1` (the last part names the bound); several bounds of one field combine.
-    func rangeFields(_ operand: ConfigValue, at path: String) throws(ConfigError) -> [(field: String, bounds: RangeBounds)] {
-        var out: [(field: String, bounds: RangeBounds)] = []
+    func rangeFields(_ operand: ConfigValue, at path: String) throws(ConfigError) -> [(field: EventPath, bounds: RangeBounds)] {
+        var out: [(field: EventPath, bounds: RangeBounds)] = []
         for (name, value) in try fields(operand, at: path) {
             guard let dot = name.lastIndex(of: ".") else {
                 throw entry.error(at: path + "." + name, "range needs field.gte, field.gt, field.lte or field.lt")
@@ -111,8 +112,8 @@ public struct ConditionParser {
             case .string(let s) where Double(s) != nil: number = Double(s)!
             default: throw entry.error(at: path + "." + name, "range bounds are numbers, got \(value.shapeName)")
             }
-            let index = out.firstIndex { $0.field == field } ?? {
-                out.append((field, RangeBounds()))
+            let index = out.firstIndex { $0.field.text == field } ?? {
+                out.append((EventPath(field), RangeBounds()))
                 return out.count - 1
             }()
             switch bound {

@@ -8,67 +8,74 @@ extension Event {
     /// Sets the value at `path` (`@metadata.x`, `@timestamp`, or a field path). False when the path cannot
     /// hold the value: `@timestamp` takes only a time, `@metadata` only an object.
     @discardableResult
-    public mutating func put(_ path: String, _ value: FieldValue) -> Bool {
-        guard Event.mayBeSpecial(path) else {
-            fields.set(path, value)
-            return true
-        }
-        if path == "@timestamp" {
+    public mutating func put(_ path: EventPath, _ value: FieldValue) -> Bool {
+        switch path.root {
+        case .fields:
+            fields.set(path.path, value)
+        case .timestamp:
             guard case .timestamp(let t) = value else { return false }
             timestamp = t
-            return true
-        }
-        if path == "@metadata" {
+        case .metadata:
             guard case .object(let m) = value else { return false }
             metadata = m
-            return true
+        case .metadataField:
+            metadata.set(path.path, value)
         }
-        if path.hasPrefix("@metadata.") {
-            metadata.set(String(path.dropFirst(Event.metadataPrefix.count)), value)
-            return true
-        }
-        fields.set(path, value)
         return true
     }
 
     /// Removes and returns the value at `path`; `@timestamp` cannot be removed.
     @discardableResult
-    public mutating func delete(_ path: String) -> FieldValue? {
-        guard Event.mayBeSpecial(path) else { return fields.remove(path) }
-        if path == "@timestamp" { return nil }
-        if path == "@metadata" {
+    public mutating func delete(_ path: EventPath) -> FieldValue? {
+        switch path.root {
+        case .fields: return fields.remove(path.path)
+        case .timestamp: return nil
+        case .metadata:
             defer { metadata = Fields() }
             return .object(metadata)
+        case .metadataField: return metadata.remove(path.path)
         }
-        if path.hasPrefix("@metadata.") { return metadata.remove(String(path.dropFirst(Event.metadataPrefix.count))) }
-        return fields.remove(path)
     }
 
     /// True when a value exists at `path`.
-    public func has(_ path: String) -> Bool { value(at: path) != nil }
+    public func has(_ path: EventPath) -> Bool { value(at: path) != nil }
 
     /// Lets `body` change the value at `path` in place (see `Fields.update`); `@metadata.*` paths change the
-    /// metadata, and `@timestamp` takes only a time (anything else leaves it unchanged).
-    public mutating func update<R>(_ path: String, _ body: (inout FieldValue?) throws -> R) rethrows -> R {
-        guard Event.mayBeSpecial(path) else { return try fields.update(path, body) }
-        if path == "@timestamp" {
+    /// metadata, and `@timestamp` takes only a time (anything else leaves it unchanged). `@metadata` itself is
+    /// not special here.
+    public mutating func update<R>(_ path: EventPath, _ body: (inout FieldValue?) throws -> R) rethrows -> R {
+        switch path.root {
+        case .fields:
+            return try fields.update(path.path, body)
+        case .timestamp:
             var value: FieldValue? = .timestamp(timestamp)
             let result = try body(&value)
             if case .timestamp(let t)? = value { timestamp = t }
             return result
+        case .metadata:
+            return try fields.update(path.path, body)  // as libbeat's processors do it: a document key
+        case .metadataField:
+            return try metadata.update(path.path, body)
         }
-        if path.hasPrefix(Event.metadataPrefix) {
-            return try metadata.update(String(path.dropFirst(Event.metadataPrefix.count)), body)
-        }
-        return try fields.update(path, body)
     }
 
-    static let metadataPrefix = "@metadata."
+    // Paths given as text (built per event, or from a `/regex/` match) are split on the spot.
 
-    /// False for paths that cannot be `@timestamp` or `@metadata(.*)`: those start with `@`. One byte test
-    /// instead of the string comparisons (a prefix test is a Unicode-aware comparison) on every path.
-    @inline(__always)
-    static func mayBeSpecial(_ path: String) -> Bool { path.utf8.first == UInt8(ascii: "@") }
+    /// `put` at a path given as text.
+    @discardableResult
+    public mutating func put(_ path: String, _ value: FieldValue) -> Bool { put(EventPath(path), value) }
+
+    /// `delete` at a path given as text.
+    @discardableResult
+    public mutating func delete(_ path: String) -> FieldValue? { delete(EventPath(path)) }
+
+    /// `has` at a path given as text.
+    public func has(_ path: String) -> Bool { value(at: path) != nil }
+
+    /// `update` at a path given as text.
+    public mutating func update<R>(_ path: String, _ body: (inout FieldValue?) throws -> R) rethrows -> R {
+        try update(EventPath(path), body)
+    }
 }
 
 extension FieldValue {

@@ -30,17 +30,20 @@ enum FieldLookup: Equatable {
 
 extension Fields {
     /// Walks `path` one key at a time, as libbeat's `mapFind` does.
-    func lookup(_ path: String) -> FieldLookup {
-        switch walk(path) {
-        case .found(let v): return .found(v)
-        case .missing: return .missing
-        case .blocked(let v): return .blocked(FieldLookup.notAnObject(v))
-        }
-    }
+    func lookup(_ path: FieldPath) -> FieldLookup { FieldLookup(walk(path)) }
+
+    /// `lookup` at a path given as text.
+    func lookup(_ path: String) -> FieldLookup { FieldLookup(walk(path)) }
 
     /// The error writing `path` would meet: a value that is not an object where the path needs one.
-    func putBlocker(_ path: String) -> String? {
-        switch walkToParent(of: path) {
+    func putBlocker(_ path: FieldPath) -> String? { Fields.blocker(parent: walkToParent(of: path)) }
+
+    /// `putBlocker` at a path given as text.
+    func putBlocker(_ path: String) -> String? { Fields.blocker(parent: walkToParent(of: path)) }
+
+    /// The error of writing below `parent`, where a path's parent leads (nil: the path is a top-level key).
+    private static func blocker(parent: PathEnd?) -> String? {
+        switch parent {
         case nil, .missing: return nil
         case .found(.object): return nil
         case .found(let v), .blocked(let v): return FieldLookup.notAnObject(v)
@@ -58,21 +61,30 @@ extension Fields {
     }
 }
 
+extension FieldLookup {
+    init(_ end: PathEnd) {
+        switch end {
+        case .found(let v): self = .found(v)
+        case .missing: self = .missing
+        case .blocked(let v): self = .blocked(FieldLookup.notAnObject(v))
+        }
+    }
+}
+
 extension Event {
     /// Looks `path` up, with `@timestamp` and `@metadata.*` addressable.
-    func lookup(_ path: String) -> FieldLookup {
-        guard Event.mayBeSpecial(path) else { return fields.lookup(path) }
-        if path == "@timestamp" { return .found(.timestamp(timestamp)) }
-        if path == "@metadata" { return .found(.object(metadata)) }
-        if path.hasPrefix(Event.metadataPrefix) {
-            return metadata.lookup(String(path.dropFirst(Event.metadataPrefix.count)))
+    func lookup(_ path: EventPath) -> FieldLookup {
+        switch path.root {
+        case .fields: return fields.lookup(path.path)
+        case .timestamp: return .found(.timestamp(timestamp))
+        case .metadata: return .found(.object(metadata))
+        case .metadataField: return metadata.lookup(path.path)
         }
-        return fields.lookup(path)
     }
 
     /// The value at `path` as libbeat's `GetValue` finds it: nil when a key on the way is absent, an error when
     /// the path runs through a value that is not an object (so `ignore_missing` does not cover it).
-    func strictValue(at path: String) throws(ProcessorFailure) -> FieldValue? {
+    func strictValue(at path: EventPath) throws(ProcessorFailure) -> FieldValue? {
         switch lookup(path) {
         case .found(let v): return v
         case .missing: return nil
@@ -82,32 +94,39 @@ extension Event {
 
     /// Writes `value` at `path`, failing where libbeat's `PutValue` fails: a scalar in the way, a
     /// non-time `@timestamp`, a non-object `@metadata`.
-    mutating func putChecked(_ path: String, _ value: FieldValue) throws(ProcessorFailure) {
+    mutating func putChecked(_ path: EventPath, _ value: FieldValue) throws(ProcessorFailure) {
         try checkPut(path, value)
         put(path, value)
     }
 
     /// Throws what `putChecked` would throw, changing nothing: lets a processor validate before it mutates.
-    func checkPut(_ path: String, _ value: FieldValue) throws(ProcessorFailure) {
-        guard Event.mayBeSpecial(path) else {
-            if let blocker = fields.putBlocker(path) { throw ProcessorFailure(blocker) }
-            return
-        }
-        let blocker: String?
-        if path.hasPrefix(Event.metadataPrefix) {
-            blocker = metadata.putBlocker(String(path.dropFirst(Event.metadataPrefix.count)))
-        } else if path == "@timestamp" || path == "@metadata" {
-            blocker = nil
-        } else {
-            blocker = fields.putBlocker(path)
-        }
-        if let blocker { throw ProcessorFailure(blocker) }
+    func checkPut(_ path: EventPath, _ value: FieldValue) throws(ProcessorFailure) {
         let fits: Bool
-        switch (path, value) {
-        case ("@timestamp", .timestamp), ("@metadata", .object): fits = true
-        case ("@timestamp", _), ("@metadata", _): fits = false
-        default: fits = true
+        switch path.root {
+        case .fields:
+            if let blocker = fields.putBlocker(path.path) { throw ProcessorFailure(blocker) }
+            return
+        case .metadataField:
+            if let blocker = metadata.putBlocker(path.path) { throw ProcessorFailure(blocker) }
+            return
+        case .timestamp:
+            if case .timestamp = value { fits = true } else { fits = false }
+        case .metadata:
+            if case .object = value { fits = true } else { fits = false }
         }
         guard fits else { throw ProcessorFailure("cannot set \(path) to a value of type \(value.goTypeName)") }
+    }
+
+    // Paths given as text are split on the spot.
+
+    /// `lookup` at a path given as text.
+    func lookup(_ path: String) -> FieldLookup { lookup(EventPath(path)) }
+
+    /// `strictValue` at a path given as text.
+    func strictValue(at path: String) throws(ProcessorFailure) -> FieldValue? { try strictValue(at: EventPath(path)) }
+
+    /// `putChecked` at a path given as text.
+    mutating func putChecked(_ path: String, _ value: FieldValue) throws(ProcessorFailure) {
+        try putChecked(EventPath(path), value)
     }
 }

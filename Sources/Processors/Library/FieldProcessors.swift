@@ -13,10 +13,12 @@ extension ProcessorFactory {
             guard let fields = try o.configMap("fields"), !fields.isEmpty else {
                 throw o.error("fields", "add_fields requires \"fields\" with at least one field")
             }
-            return AddFields(target: try o.string("target") ?? "fields", fields: eventFields(fields))
+            let target = try o.string("target") ?? "fields"
+            return AddFields(target: target.isEmpty ? nil : EventPath(target), fields: eventFields(fields))
         },
         "add_tags": ProcessorBuilder(options: ["tags", "target"]) { o throws(ConfigError) in
-            AddTags(tags: try o.requiredStringList("tags"), target: try o.nonEmptyString("target") ?? "tags")
+            AddTags(
+                tags: try o.requiredStringList("tags"), target: EventPath(try o.nonEmptyString("target") ?? "tags"))
         },
         "drop_event": ProcessorBuilder(options: []) { _ throws(ConfigError) in DropEvent() },
         "add_labels": addLabelsBuilder,
@@ -54,17 +56,18 @@ extension ProcessorFactory {
 
 /// `add_fields`: merges static fields under `target` (`fields` by default, the root for "", `@metadata`).
 struct AddFields: Processor {
-    let target: String
+    /// nil for the document's root (`target: ""`).
+    let target: EventPath?
     let fields: Fields
     var name: String { "add_fields" }
 
     func process(_ event: inout Event) -> ProcessorOutcome {
         switch target {
-        case "":
+        case nil:
             event.fields.merge(fields, overwrite: true)
-        case "@metadata":
+        case let target? where target.root == .metadata:
             event.metadata.merge(fields, overwrite: true)
-        default:
+        case let target?:
             event.update(target) { value in
                 guard case .object(var under)? = value else {
                     value = .object(fields)
@@ -82,7 +85,7 @@ struct AddFields: Processor {
 /// `add_tags`: appends to a list of strings (`tags` by default), creating it when absent.
 struct AddTags: Processor {
     let tags: [String]
-    let target: String
+    let target: EventPath
     var name: String { "add_tags" }
 
     func process(_ event: inout Event) -> ProcessorOutcome {

@@ -17,7 +17,7 @@ extension ProcessorFactory {
             }
             let seed = try o.int("seed", in: 0...Int64(UInt16.max)) ?? 0
             return CommunityIDProcessor(
-                fields: fields, target: try o.nonEmptyString("target") ?? "network.community_id",
+                fields: fields, target: EventPath(try o.nonEmptyString("target") ?? "network.community_id"),
                 hasher: CommunityID(seed: UInt16(seed)))
         },
         "add_network_direction": ProcessorBuilder(options: ["source", "destination", "target", "internal_networks"]) {
@@ -33,8 +33,9 @@ extension ProcessorFactory {
                 ranges.append(range)
             }
             return AddNetworkDirection(
-                source: try o.requiredString("source"), destination: try o.requiredString("destination"),
-                target: try o.requiredString("target"), internalNetworks: ranges)
+                source: EventPath(try o.requiredString("source")),
+                destination: EventPath(try o.requiredString("destination")),
+                target: EventPath(try o.requiredString("target")), internalNetworks: ranges)
         },
         "dns": ProcessorBuilder(options: DNSProcessor.options) { o throws(ConfigError) in try DNSProcessor.build(o) },
     ]

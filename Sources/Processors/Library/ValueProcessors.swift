@@ -21,7 +21,9 @@ extension ProcessorFactory {
                 }
                 let to = try f.string("to") ?? ""
                 if to.isEmpty && type == nil { throw f.error("", "each field must have a 'to' or a 'type'") }
-                conversions.append(Convert.Conversion(from: try f.nonEmptyRequired("from"), to: to, type: type))
+                conversions.append(
+                    Convert.Conversion(
+                        from: EventPath(try f.nonEmptyRequired("from")), to: to.isEmpty ? nil : EventPath(to), type: type))
             }
             return Convert(
                 conversions: conversions, ignoreMissing: try o.bool("ignore_missing", default: false),
@@ -37,7 +39,7 @@ extension ProcessorFactory {
                 }
                 rules.append(
                     Replace.Rule(
-                        field: try f.nonEmptyRequired("field"), pattern: pattern,
+                        field: EventPath(try f.nonEmptyRequired("field")), pattern: pattern,
                         replacement: try f.requiredString("replacement")))
             }
             return Replace(
@@ -47,7 +49,9 @@ extension ProcessorFactory {
         "urldecode": ProcessorBuilder(options: ["fields", "ignore_missing", "fail_on_error"]) { o throws(ConfigError) in
             var moves: [URLDecode.Move] = []
             for f in try requiredMapList(o, "fields", allowed: ["from", "to"]) {
-                moves.append(URLDecode.Move(from: try f.nonEmptyRequired("from"), to: try f.string("to") ?? ""))
+                let to = try f.string("to") ?? ""
+                moves.append(
+                    URLDecode.Move(from: EventPath(try f.nonEmptyRequired("from")), to: to.isEmpty ? nil : EventPath(to)))
             }
             return URLDecode(
                 moves: moves, ignoreMissing: try o.bool("ignore_missing", default: false),
@@ -73,15 +77,16 @@ extension ProcessorFactory {
             let method = try o.choice("method", Fingerprint.Method.allCases.map(\.rawValue), default: "sha256")
             let encoding = try o.choice("encoding", Fingerprint.Encoding.allCases.map(\.rawValue), default: "hex")
             return Fingerprint(
-                fields: try o.requiredStringList("fields"),
-                target: try o.nonEmptyString("target_field") ?? "fingerprint",
+                fields: try o.requiredStringList("fields").map { EventPath($0) },
+                target: EventPath(try o.nonEmptyString("target_field") ?? "fingerprint"),
                 method: Fingerprint.Method(rawValue: method)!, encoding: Fingerprint.Encoding(rawValue: encoding)!,
                 ignoreMissing: try o.bool("ignore_missing", default: false))
         },
         "add_id": ProcessorBuilder(options: ["target_field", "type"]) { o throws(ConfigError) in
             _ = try o.choice("type", ["elasticsearch"], default: "elasticsearch")
             return AddID(
-                target: try o.nonEmptyString("target_field") ?? "@metadata._id", generator: TimeBasedIDGenerator.shared)
+                target: EventPath(try o.nonEmptyString("target_field") ?? "@metadata._id"),
+                generator: TimeBasedIDGenerator.shared)
         },
     ]
 

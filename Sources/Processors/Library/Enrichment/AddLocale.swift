@@ -51,9 +51,11 @@ struct AddLocale: Processor {
     func process(_ event: inout Event) -> ProcessorOutcome {
         // Beats ignores the error of writing under a non-object `event`; the event is then left as it is.
         if let existing = event.value(at: "event"), existing.object == nil { return .keep }
-        event.put("event.timezone", .string(current()))
+        event.put(AddLocale.target, .string(current()))
         return .keep
     }
+
+    static let target: EventPath = "event.timezone"
 
     /// The value for now, recomputed only after the next daylight-saving transition (or an hour, in case the
     /// rules change).

@@ -9,10 +9,10 @@ import Events
 
 /// `registered_domain`.
 struct RegisteredDomain: Processor {
-    let field: String
-    let targetField: String
-    let targetETLDField: String?
-    let targetSubdomainField: String?
+    let field: EventPath
+    let targetField: EventPath
+    let targetETLDField: EventPath?
+    let targetSubdomainField: EventPath?
     let ignoreMissing: Bool
     let ignoreFailure: Bool
     let list: PublicSuffixList
@@ -39,8 +39,9 @@ struct RegisteredDomain: Processor {
             throw o.error("", error.message)
         }
         return RegisteredDomain(
-            field: field, targetField: target, targetETLDField: try o.nonEmptyString("target_etld_field"),
-            targetSubdomainField: try o.nonEmptyString("target_subdomain_field"),
+            field: EventPath(field), targetField: EventPath(target),
+            targetETLDField: try o.nonEmptyString("target_etld_field").map { EventPath($0) },
+            targetSubdomainField: try o.nonEmptyString("target_subdomain_field").map { EventPath($0) },
             ignoreMissing: try o.bool("ignore_missing", default: false),
             ignoreFailure: try o.bool("ignore_failure", default: false), list: list)
     }
@@ -73,7 +74,7 @@ struct RegisteredDomain: Processor {
         return .keep
     }
 
-    private func writeError(_ what: String, _ target: String) -> String {
+    private func writeError(_ what: String, _ target: EventPath) -> String {
         "failed to write \(what) to target field [\(target)]"
     }
 }

@@ -31,7 +31,7 @@ extension ProcessorFactory {
         case let single?: values = [eventValue(single)]
         }
         return AppendProcessor(
-            target: target, fields: try o.stringList("fields") ?? [], values: values,
+            target: EventPath(target), fields: (try o.stringList("fields") ?? []).map { EventPath($0) }, values: values,
             ignoreMissing: try o.bool("ignore_missing", default: false),
             ignoreEmptyValues: try o.bool("ignore_empty_values", default: false),
             failOnError: try o.bool("fail_on_error", default: true),
@@ -41,8 +41,8 @@ extension ProcessorFactory {
 
 /// `append`: collects values into the list at `target`.
 struct AppendProcessor: Processor {
-    let target: String
-    let fields: [String]
+    let target: EventPath
+    let fields: [EventPath]
     let values: [FieldValue]
     let ignoreMissing: Bool
     let ignoreEmptyValues: Bool

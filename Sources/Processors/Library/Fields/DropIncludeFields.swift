@@ -20,7 +20,7 @@ extension ProcessorFactory {
     /// The `drop_fields` builder.
     static let dropFieldsBuilder = ProcessorBuilder(options: ["fields", "ignore_missing"]) { o throws(ConfigError) in
         let names = try o.presentStringList("fields")
-        var exact: [String] = []
+        var exact: [EventPath] = []
         var patterns: [Pattern] = []
         for (i, name) in names.enumerated() where !DropFields.isProtected(name) {
             if name.count > 2, name.hasPrefix("/"), name.hasSuffix("/") {
@@ -30,7 +30,7 @@ extension ProcessorFactory {
                     throw o.error("fields.\(i)", error.message)
                 }
             } else {
-                exact.append(name)
+                exact.append(EventPath(name))
             }
         }
         return DropFields(
@@ -48,7 +48,7 @@ extension ProcessorFactory {
 
 /// `drop_fields`: removes fields named exactly or matched by regular expressions.
 struct DropFields: Processor {
-    let fields: [String]
+    let fields: [EventPath]
     let patterns: [Pattern]
     let ignoreMissing: Bool
     var name: String { "drop_fields" }
@@ -92,7 +92,7 @@ struct IncludeFields: Processor {
     func process(_ event: inout Event) -> ProcessorOutcome {
         // libbeat reports names that run into a scalar ("expected map ..."), but filters all the same.
         let errors = fields.compactMap { field -> String? in
-            if case .blocked(let why) = event.fields.lookup(field) { return why }
+            if case .blocked(let why) = FieldLookup(event.fields.walk(field)) { return why }
             return nil
         }
         event.fields = IncludeFields.keep(event.fields, prefix: "", names: fields)

@@ -21,14 +21,14 @@ extension Fields {
 
 /// One `{from, to}` pair of rename and copy_fields.
 struct FieldMove: Sendable, Equatable {
-    let from: String
-    let to: String
+    let from: EventPath
+    let to: EventPath
     /// True when `to` lies inside `from` (`a` → `a.b`); worked out once, not per event.
     let toIsInsideFrom: Bool
 
     init(from: String, to: String) {
-        self.from = from
-        self.to = to
+        self.from = EventPath(from)
+        self.to = EventPath(to)
         toIsInsideFrom = to.hasPrefix(from + ".")
     }
 }

@@ -32,7 +32,7 @@ extension ProcessorFactory {
             throw o.error("", "truncate_fields requires one of \"max_bytes\" or \"max_characters\"")
         }
         return TruncateFields(
-            fields: try o.presentStringList("fields"), limit: limit,
+            fields: try o.presentStringList("fields").map { EventPath($0) }, limit: limit,
             failOnError: try o.bool("fail_on_error", default: true),
             ignoreMissing: try o.bool("ignore_missing", default: false))
     }
@@ -46,7 +46,7 @@ struct TruncateFields: Processor {
         case characters(Int)
     }
 
-    let fields: [String]
+    let fields: [EventPath]
     let limit: Limit
     let failOnError: Bool
     let ignoreMissing: Bool

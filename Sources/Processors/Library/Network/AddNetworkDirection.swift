@@ -13,9 +13,9 @@ import NetModel
 
 /// `add_network_direction`: writes `inbound`, `outbound`, `internal` or `external` to `target`.
 struct AddNetworkDirection: Processor {
-    let source: String
-    let destination: String
-    let target: String
+    let source: EventPath
+    let destination: EventPath
+    let target: EventPath
     let internalNetworks: [NetworkRange]
     var name: String { "add_network_direction" }
 
@@ -41,7 +41,7 @@ struct AddNetworkDirection: Processor {
         internalNetworks.contains { $0.contains(address) }
     }
 
-    private func address(at path: String, in event: Event) -> IPAddress? {
+    private func address(at path: EventPath, in event: Event) -> IPAddress? {
         guard case .string(let text)? = event.value(at: path), !text.isEmpty else { return nil }
         return NetworkValues.address(text)
     }

@@ -49,7 +49,7 @@ struct CommunityIDFields: Sendable, Equatable {
 /// `community_id`: adds the Community ID of the event's flow.
 struct CommunityIDProcessor: Processor {
     let fields: CommunityIDFields
-    let target: String
+    let target: EventPath
     let hasher: CommunityID
     var name: String { "community_id" }
 

@@ -15,7 +15,7 @@ import Synchronization
 
 /// `add_id`.
 struct AddID: Processor {
-    let target: String
+    let target: EventPath
     let generator: TimeBasedIDGenerator
     var name: String { "add_id" }
 

@@ -24,9 +24,9 @@ enum ConvertType: String, CaseIterable, Sendable {
 struct Convert: Processor {
     /// One `fields` entry.
     struct Conversion: Sendable {
-        let from: String
-        /// Empty for in-place conversion.
-        let to: String
+        let from: EventPath
+        /// nil for in-place conversion.
+        let to: EventPath?
         /// nil copies or moves the value unchanged.
         let type: ConvertType?
     }
@@ -75,16 +75,16 @@ struct Convert: Processor {
     private func store(_ conversion: Conversion, _ value: FieldValue, in event: inout Event, restoring before: Event?)
         -> ProcessorOutcome?
     {
-        if conversion.to.isEmpty {
+        guard let to = conversion.to else {
             try? event.putChecked(conversion.from, value)
             return nil
         }
         do {
-            try event.putChecked(conversion.to, value)
+            try event.putChecked(to, value)
         } catch {
             if failOnError {
                 if let before { event = before }
-                return .failed(describe(conversion, "failed to put field [\(conversion.to)]: \(error.message)"))
+                return .failed(describe(conversion, "failed to put field [\(to)]: \(error.message)"))
             }
         }
         if rename { event.delete(conversion.from) }
@@ -117,7 +117,7 @@ struct Convert: Processor {
         var text = "failed in processor.convert"
         if !tag.isEmpty { text += " with instance_id=\(tag)" }
         text += ": conversion of field [\(conversion.from)] to type [\(conversion.type?.rawValue ?? "[unset]")]"
-        if !conversion.to.isEmpty { text += " with target field [\(conversion.to)]" }
+        if let to = conversion.to { text += " with target field [\(to)]" }
         return text + " failed: " + why
     }
 

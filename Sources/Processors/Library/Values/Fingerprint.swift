@@ -28,15 +28,15 @@ struct Fingerprint: Processor {
     }
 
     /// Source fields, de-duplicated and sorted.
-    let fields: [String]
-    let target: String
+    let fields: [EventPath]
+    let target: EventPath
     let method: Method
     let encoding: Encoding
     let ignoreMissing: Bool
     var name: String { "fingerprint" }
 
-    init(fields: [String], target: String, method: Method, encoding: Encoding, ignoreMissing: Bool) {
-        self.fields = Set(fields).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    init(fields: [EventPath], target: EventPath, method: Method, encoding: Encoding, ignoreMissing: Bool) {
+        self.fields = Set(fields).map { ($0, $0.text) }.sorted { $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) }.map(\.0)
         self.target = target
         self.method = method
         self.encoding = encoding

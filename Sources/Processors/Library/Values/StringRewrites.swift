@@ -10,7 +10,7 @@ import Events
 struct Replace: Processor {
     /// One `fields` entry.
     struct Rule: Sendable {
-        let field: String
+        let field: EventPath
         let pattern: Pattern
         let replacement: String
     }
@@ -38,8 +38,9 @@ struct Replace: Processor {
 struct URLDecode: Processor {
     /// One `fields` entry; an empty `to` decodes in place.
     struct Move: Sendable {
-        let from: String
-        let to: String
+        let from: EventPath
+        /// nil to decode in place.
+        let to: EventPath?
     }
 
     let moves: [Move]
@@ -60,7 +61,7 @@ struct URLDecode: Processor {
             } catch {
                 throw ProcessorFailure("error trying to URL-decode \(encoded): \(error.message)")
             }
-            try event.putChecked(move.to.isEmpty ? move.from : move.to, .string(decoded))
+            try event.putChecked(move.to ?? move.from, .string(decoded))
         }
     }
 
@@ -120,7 +121,7 @@ extension Event {
 
     /// The value at `path` for a rewrite: nil when it is missing and `ignoreMissing` is set, an error when it
     /// is missing otherwise (worded as libbeat words it).
-    func fetch(_ path: String, ignoreMissing: Bool) throws(ProcessorFailure) -> FieldValue? {
+    func fetch(_ path: EventPath, ignoreMissing: Bool) throws(ProcessorFailure) -> FieldValue? {
         let found: FieldValue?
         do {
             found = try strictValue(at: path)

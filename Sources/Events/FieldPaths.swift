@@ -1,0 +1,406 @@
+// Dotted paths into events, read the way libbeat's MapStr reads them: "network.transport" is key "transport"
+// inside object "network", and intermediate objects are created on write.
+//
+// A path comes in two spellings that share one walker (written once, over a `PathCursor`): text, split on its
+// bytes as it is walked, and a `FieldPath`, split once, for code that addresses the same path in every event
+// (processors, conditions). A `FieldPath` spares each use the search for dots, the packing of each key for
+// comparison and the making of a key String where a write adds one.
+//
+// Keys compare byte for byte, as Go map keys do (Swift's `==` would also equate canonically equivalent
+// spellings): lengths first, then the bytes. Splitting text into substrings instead paid for index validation
+// and reference counting at every step.
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A dotted path split into its keys once. Empty keys are kept (`a..b` is `a`, ``, `b`), as the text walker
+/// keeps them. It holds one reference (its keys), so the conditions and processors that keep paths copy them
+/// cheaply; the text is joined again when asked for (error messages).
+public struct FieldPath: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
+    @usableFromInline let keys: [PathKey]
+
+    /// The path `text`.
+    public init(_ text: String) {
+        keys = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).map {
+            PathKey(String(decoding: $0, as: UTF8.self))
+        }
+    }
+
+    public init(stringLiteral text: String) { self.init(text) }
+
+    /// The path as written.
+    public var text: String { keys.map(\.name).joined(separator: ".") }
+
+    public var description: String { text }
+
+    public static func == (a: FieldPath, b: FieldPath) -> Bool { a.keys.elementsEqual(b.keys) { $0.name == $1.name } }
+
+    public func hash(into hasher: inout Hasher) {
+        for key in keys { hasher.combine(key.name) }
+    }
+
+    /// Calls `body` with a cursor at the first key.
+    @inline(__always)
+    func withCursor<R>(_ body: (KeyListCursor) throws -> R) rethrows -> R {
+        try keys.withUnsafeBufferPointer { try body(KeyListCursor(keys: $0, index: 0)) }
+    }
+}
+
+/// One key of a `FieldPath`, with what comparing it needs worked out once.
+@usableFromInline struct PathKey: Sendable {
+    let name: String
+    /// The key as a small String's two words (see `Fields.packWords`), when `isShort`.
+    let w0: UInt64
+    let w1: UInt64
+    let isShort: Bool
+
+    init(_ name: String) {
+        self.name = name
+        #if _endian(little) && _pointerBitWidth(_64)
+            let packed: (UInt64, UInt64, Bool) = Fields.withBytes(name) { bytes in
+                guard bytes.count <= 15 else { return (0, 0, false) }
+                let (w0, bytes1) = Fields.packWords(bytes)
+                return (w0, bytes1 | UInt64(bytes.count) << 56, true)
+            }
+            (w0, w1, isShort) = packed
+        #else
+            (w0, w1, isShort) = (0, 0, false)
+        #endif
+    }
+}
+
+/// A position in a path being walked: its current key, and whether more follow.
+@usableFromInline protocol PathCursor {
+    /// True when the current key is the path's last.
+    var isLast: Bool { get }
+    /// The cursor at the next key; only when not `isLast`.
+    func advanced() -> Self
+    /// The index of the current key among `fields`' top-level keys.
+    func index(in fields: Fields) -> Int?
+    /// The current key, for a new entry.
+    func key() -> String
+}
+
+/// A cursor over a path's text, finding each key's end as it goes.
+@usableFromInline struct TextCursor: PathCursor {
+    let path: UnsafeBufferPointer<UInt8>
+    let start: Int
+    let end: Int
+
+    @inline(__always)
+    init(_ path: UnsafeBufferPointer<UInt8>, from start: Int = 0) {
+        self.path = path
+        self.start = start
+        end = Fields.firstDot(UnsafeBufferPointer(rebasing: path[start...])).map { start + $0 } ?? path.count
+    }
+
+    @usableFromInline var isLast: Bool { end == path.count }
+    @usableFromInline func advanced() -> TextCursor { TextCursor(path, from: end + 1) }
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: path[start..<end]) }
+    @usableFromInline func index(in fields: Fields) -> Int? { fields.index(ofBytes: bytes) }
+    @usableFromInline func key() -> String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// A cursor over a `FieldPath`'s keys.
+@usableFromInline struct KeyListCursor: PathCursor {
+    let keys: UnsafeBufferPointer<PathKey>
+    let index: Int
+
+    @usableFromInline var isLast: Bool { index == keys.count - 1 }
+    @usableFromInline func advanced() -> KeyListCursor { KeyListCursor(keys: keys, index: index + 1) }
+
+    @usableFromInline func index(in fields: Fields) -> Int? {
+        let key = keys[index]
+        #if _endian(little) && _pointerBitWidth(_64)
+            if key.isShort { return fields.index(ofWords: key.w0, key.w1) { $0.utf8.elementsEqual(key.name.utf8) } }
+        #endif
+        return Fields.withBytes(key.name) { fields.index(ofBytes: $0) }
+    }
+
+    @usableFromInline func key() -> String { keys[index].name }
+}
+
+extension Fields {
+    /// Calls `body` with the UTF-8 bytes of `string`.
+    @inlinable @inline(__always)
+    static func withBytes<R>(_ string: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let result = try string.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = string
+        return try copy.withUTF8(body)
+    }
+
+    /// The offset of the first `.` in `bytes`, if any.
+    @inlinable @inline(__always)
+    static func firstDot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = bytes.baseAddress, let hit = memchr(base, Int32(UInt8(ascii: ".")), bytes.count) else {
+            return nil
+        }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// The index of the top-level key whose UTF-8 bytes are `key`.
+    @inlinable
+    func index(ofBytes key: UnsafeBufferPointer<UInt8>) -> Int? {
+        #if _endian(little) && _pointerBitWidth(_64)
+            if key.count <= 15 {
+                let (w0, bytes1) = Fields.packWords(key)
+                return index(ofWords: w0, bytes1 | UInt64(key.count) << 56) {
+                    $0.utf8.count == key.count && Fields.bytes(of: $0, equal: key)
+                }
+            }
+        #endif
+        var i = 0
+        while i < items.count {
+            if items[i].key.utf8.count == key.count, Fields.bytes(of: items[i].key, equal: key) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    #if _endian(little) && _pointerBitWidth(_64)
+        /// The index of the top-level key of at most 15 bytes packed as `w0` and `w1` (the words of a small String,
+        /// as nearly all event keys are: bytes 0-7, bytes 8-14 with the count in the top byte). Each entry's key is
+        /// compared as two integers read from the entry in place (no reference counting, no call). The layout is
+        /// the 64-bit String ABI (stable since Swift 5) that the JSON encoder's `appendSmallPlain` also reads: a top
+        /// byte of flags (0x20 = small) and the count; unused bytes are zero. A key held otherwise (a short string
+        /// stored out of line) is compared by `equal`.
+        @usableFromInline @inline(__always)
+        func index(ofWords w0: UInt64, _ w1: UInt64, orKey equal: (String) -> Bool) -> Int? {
+            let count = items.count
+            return items.withUnsafeBytes { raw -> Int? in
+                guard var key0 = raw.baseAddress?.advanced(by: MemoryLayout<Entry>.offset(of: \Entry.key)!) else {
+                    return nil
+                }
+                var i = 0
+                while i < count {
+                    let k1 = key0.load(fromByteOffset: 8, as: UInt64.self)
+                    if k1 & (0x20 << 56) != 0 {
+                        // Small: the flags' high nibble aside, equal words are equal bytes.
+                        if key0.load(as: UInt64.self) == w0 && k1 & ~(0xF0 << 56) == w1 { return i }
+                    } else if equal(items[i].key) {
+                        return i
+                    }
+                    key0 += MemoryLayout<Entry>.stride
+                    i &+= 1
+                }
+                return nil
+            }
+        }
+
+        /// Up to 15 bytes as the two little-endian words of a small String (unused bytes zero), read with a few
+        /// overlapping loads and never past the buffer.
+        @usableFromInline @inline(__always)
+        static func packWords(_ key: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+            guard let base = key.baseAddress else { return (0, 0) }
+            let raw = UnsafeRawPointer(base)
+            let n = key.count
+            if n >= 8 {
+                let high = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                return (raw.loadUnaligned(as: UInt64.self), n == 8 ? 0 : high >> UInt64(8 * (16 - n)))
+            }
+            if n >= 4 {
+                let low = UInt64(raw.loadUnaligned(as: UInt32.self))
+                return (low | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << UInt64(8 * (n - 4)), 0)
+            }
+            if n >= 2 {
+                let low = UInt64(raw.loadUnaligned(as: UInt16.self))
+                return (low | UInt64(raw.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)) << UInt64(8 * (n - 2)), 0)
+            }
+            return (n == 1 ? UInt64(base[0]) : 0, 0)
+        }
+    #endif
+
+    /// The index of the top-level `key`.
+    @inlinable
+    func index(ofKey key: String) -> Int? {
+        Fields.withBytes(key) { index(ofBytes: $0) }
+    }
+
+    /// True when `string`'s UTF-8 bytes are `bytes` (whose count the caller checked already).
+    @inlinable @inline(__always)
+    static func bytes(of string: String, equal bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count > 0 else { return true }
+        return string.utf8.withContiguousStorageIfAvailable { mine in
+            // Keys are short and most candidates differ in their first byte: a loop in line beats a call.
+            var i = 0
+            while i < bytes.count {
+                if mine[i] != bytes[i] { return false }
+                i &+= 1
+            }
+            return true
+        } ?? string.utf8.elementsEqual(bytes)
+    }
+
+    // MARK: The walker, once for both spellings
+
+    /// Where the path at `cursor` leads.
+    func walk<C: PathCursor>(_ cursor: C) -> PathEnd {
+        var c = cursor
+        var current = self
+        while true {
+            guard let i = c.index(in: current) else { return .missing }
+            if c.isLast { return .found(current.items[i].value) }
+            guard case .object(let inner) = current.items[i].value else { return .blocked(current.items[i].value) }
+            current = inner
+            c = c.advanced()
+        }
+    }
+
+    /// Where the path at `cursor` without its last key leads; nil when only one key is left.
+    func walkToParent<C: PathCursor>(_ cursor: C) -> PathEnd? {
+        guard !cursor.isLast else { return nil }
+        var c = cursor
+        var current = self
+        while true {
+            guard let i = c.index(in: current) else { return .missing }
+            let next = c.advanced()
+            if next.isLast { return .found(current.items[i].value) }
+            guard case .object(let inner) = current.items[i].value else { return .blocked(current.items[i].value) }
+            current = inner
+            c = next
+        }
+    }
+
+    mutating func set<C: PathCursor>(_ c: C, _ value: FieldValue) {
+        guard !c.isLast else {
+            if let i = c.index(in: self) {
+                items[i].value = value
+            } else {
+                items.append(Entry(key: c.key(), value: value))
+            }
+            return
+        }
+        guard let i = c.index(in: self) else {
+            var inner = Fields()
+            inner.set(c.advanced(), value)
+            items.append(Entry(key: c.key(), value: .object(inner)))
+            return
+        }
+        var inner = items[i].value.object ?? Fields()
+        items[i].value = .null  // drop the second reference, so the inner object is changed in place
+        inner.set(c.advanced(), value)
+        items[i].value = .object(inner)
+    }
+
+    mutating func update<C: PathCursor, R>(_ c: C, _ body: (inout FieldValue?) throws -> R) rethrows -> R {
+        guard !c.isLast else {
+            guard let i = c.index(in: self) else {
+                var value: FieldValue? = nil
+                let result = try body(&value)
+                if let value { items.append(Entry(key: c.key(), value: value)) }
+                return result
+            }
+            var value: FieldValue? = items[i].value
+            items[i].value = .null
+            let result = try body(&value)
+            if let value {
+                items[i].value = value
+            } else {
+                items.remove(at: i)
+            }
+            return result
+        }
+        if let i = c.index(in: self), case .object(var inner) = items[i].value {
+            items[i].value = .null
+            let result = try inner.update(c.advanced(), body)
+            items[i].value = .object(inner)
+            return result
+        }
+        var inner = Fields()
+        let result = try inner.update(c.advanced(), body)
+        if !inner.isEmpty {
+            if let i = c.index(in: self) {
+                items[i].value = .object(inner)
+            } else {
+                items.append(Entry(key: c.key(), value: .object(inner)))
+            }
+        }
+        return result
+    }
+
+    mutating func remove<C: PathCursor>(_ c: C) -> FieldValue? {
+        guard let i = c.index(in: self) else { return nil }
+        guard !c.isLast else { return items.remove(at: i).value }
+        guard case .object(var inner) = items[i].value else { return nil }
+        items[i].value = .null
+        let removed = inner.remove(c.advanced())
+        items[i].value = .object(inner)
+        return removed
+    }
+
+    // MARK: Paths as text
+
+    /// The value at a dotted `path` ("network.transport"), or nil.
+    public func value(at path: String) -> FieldValue? {
+        if case .found(let v) = walk(path) { return v }
+        return nil
+    }
+
+    /// Where a dotted `path` leads: to a value, to nothing (a key on the way is absent), or into a value that is
+    /// not an object where the path needs one (returned, for the error message).
+    public func walk(_ path: String) -> PathEnd {
+        Fields.withBytes(path) { walk(TextCursor($0)) }
+    }
+
+    /// Where the path of `path`'s parent leads ("a.b" for "a.b.c"); nil for a top-level key, whose parent is
+    /// this object.
+    public func walkToParent(of path: String) -> PathEnd? {
+        Fields.withBytes(path) { walkToParent(TextCursor($0)) }
+    }
+
+    /// Sets the value at a dotted `path`, creating intermediate objects and replacing non-object
+    /// intermediates (libbeat's Put fails there instead; processors that must fail use Processors' strict paths).
+    public mutating func set(_ path: String, _ value: FieldValue) {
+        Fields.withBytes(path) { set(TextCursor($0), value) }
+    }
+
+    /// Lets `body` change the value at a dotted `path` in place: it receives the value (nil when absent) with
+    /// no other reference held, so appending to a list or merging into an object copies nothing. Setting nil
+    /// removes the value; setting a value where the path is absent creates the objects on the way (and replaces
+    /// non-object intermediates, as `set` does).
+    public mutating func update<R>(_ path: String, _ body: (inout FieldValue?) throws -> R) rethrows -> R {
+        try Fields.withBytes(path) { try update(TextCursor($0), body) }
+    }
+
+    /// Removes and returns the value at a dotted `path`; removing the last key of an object leaves the empty
+    /// object in place (libbeat's Delete behaves the same).
+    @discardableResult
+    public mutating func remove(_ path: String) -> FieldValue? {
+        Fields.withBytes(path) { remove(TextCursor($0)) }
+    }
+
+    /// True when a value exists at `path`.
+    public func has(_ path: String) -> Bool { value(at: path) != nil }
+
+    // MARK: Split paths (the same operations)
+
+    /// The value at `path`, or nil.
+    public func value(at path: FieldPath) -> FieldValue? {
+        if case .found(let v) = walk(path) { return v }
+        return nil
+    }
+
+    /// Where `path` leads (see `walk(_: String)`).
+    public func walk(_ path: FieldPath) -> PathEnd { path.withCursor { walk($0) } }
+
+    /// Where `path`'s parent leads; nil for a top-level key.
+    public func walkToParent(of path: FieldPath) -> PathEnd? { path.withCursor { walkToParent($0) } }
+
+    /// Sets the value at `path` (see `set(_: String, _:)`).
+    public mutating func set(_ path: FieldPath, _ value: FieldValue) { path.withCursor { set($0, value) } }
+
+    /// Changes the value at `path` in place (see `update(_: String, _:)`).
+    public mutating func update<R>(_ path: FieldPath, _ body: (inout FieldValue?) throws -> R) rethrows -> R {
+        try path.withCursor { try update($0, body) }
+    }
+
+    /// Removes and returns the value at `path`.
+    @discardableResult
+    public mutating func remove(_ path: FieldPath) -> FieldValue? { path.withCursor { remove($0) } }
+
+    /// True when a value exists at `path`.
+    public func has(_ path: FieldPath) -> Bool { value(at: path) != nil }
+}

@@ -1,0 +1,94 @@
+import NetModel
+import TestSupport
+import Testing
+
+@testable import Events
+
+@Suite struct FieldPathTests {
+    /// Keys that exercise every comparison the walkers make: empty, short and long, non-ASCII, a dotted prefix of
+    /// another, and a short key held out of line (compared byte by byte, not as a small String's words).
+    static let keys: [String] = {
+        var outOfLine = "ab"
+        outOfLine.reserveCapacity(64)
+        return ["a", "b", "", "network", "é", "exactly15bytes!", "sixteen-bytes-xx", outOfLine, "abc"]
+    }()
+
+    static func randomTree(_ g: inout SeededGenerator, depth: Int) -> Fields {
+        var f = Fields()
+        for _ in 0..<(1 + g.below(4)) {
+            let key = keys[g.below(keys.count)]
+            f[key] = depth > 0 && g.below(2) == 0 ? .object(randomTree(&g, depth: depth - 1)) : .int(Int64(g.below(100)))
+        }
+        return f
+    }
+
+    static func randomPath(_ g: inout SeededGenerator) -> String {
+        (0...g.below(3)).map { _ in keys[g.below(keys.count)] }.joined(separator: ".")
+    }
+
+    /// A path split once must read and write exactly as the same path given as text.
+    @Test func splitPathsAgreeWithTextPathsOnRandomTrees() {
+        var g = SeededGenerator(seed: 7)
+        var kinds = Set<String>()
+        for _ in 0..<3000 {
+            let tree = Self.randomTree(&g, depth: 3)
+            let text = Self.randomPath(&g)
+            let path = FieldPath(text)
+            #expect(path.text == text)
+            #expect(tree.walk(path) == tree.walk(text), "\(text)")
+            #expect(tree.walkToParent(of: path) == tree.walkToParent(of: text), "\(text)")
+            #expect(tree.value(at: path) == tree.value(at: text) && tree.has(path) == tree.has(text))
+            switch tree.walk(text) {
+            case .found: kinds.insert("found")
+            case .missing: kinds.insert("missing")
+            case .blocked: kinds.insert("blocked")
+            }
+
+            var a = tree, b = tree
+            a.set(path, .string("new"))
+            b.set(text, .string("new"))
+            #expect(a == b, "set \(text)")
+
+            a = tree
+            b = tree
+            #expect(a.remove(path) == b.remove(text), "remove \(text)")
+            #expect(a == b, "remove \(text)")
+
+            a = tree
+            b = tree
+            let append: (inout FieldValue?) -> Int = { value in
+                if case .int(let n)? = value { value = .int(n + 1000); return 1 }
+                value = value == nil ? .int(-1) : nil
+                return 0
+            }
+            #expect(a.update(path, append) == b.update(text, append))
+            #expect(a == b, "update \(text)")
+        }
+        #expect(kinds == ["found", "missing", "blocked"])
+    }
+
+    @Test func eventPathsTellTheirRootAndTheirPathWithinIt() {
+        let cases: [(String, EventPath.Root, String)] = [
+            ("network.transport", .fields, "network.transport"),
+            ("@timestamp", .timestamp, "@timestamp"),
+            ("@metadata", .metadata, "@metadata"),
+            ("@metadata.kafka.key", .metadataField, "kafka.key"),
+            ("@metadatax", .fields, "@metadatax"),
+            ("@other.a", .fields, "@other.a"),
+            ("", .fields, ""),
+        ]
+        for (text, root, inner) in cases {
+            let path = EventPath(text)
+            #expect(path.root == root && path.path.text == inner && path.description == text, "\(text)")
+        }
+    }
+
+    @Test func eventReadsSplitPathsAsTextPaths() {
+        let e = Event(
+            timestamp: Timestamp(nanoseconds: 5), metadata: ["kafka": .object(["key": .string("k")])],
+            fields: ["a": .object(["b": .int(1)]), "@other": .int(2)])
+        for text in ["@timestamp", "@metadata", "@metadata.kafka.key", "@metadata.none", "a.b", "a", "a.c", "@other", ""] {
+            #expect(e.value(at: EventPath(text)) == e.value(at: text), "\(text)")
+        }
+    }
+}
