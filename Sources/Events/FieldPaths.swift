@@ -78,8 +78,8 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible, Expressibl
     var isLast: Bool { get }
     /// The cursor at the next key; only when not `isLast`.
     func advanced() -> Self
-    /// The index of the current key among `fields`' top-level keys.
-    func index(in fields: Fields) -> Int?
+    /// The index of the current key among an object's `entries`.
+    func index(in entries: UnsafeBufferPointer<Fields.Entry>) -> Int?
     /// The current key, for a new entry.
     func key() -> String
 }
@@ -100,7 +100,9 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible, Expressibl
     @usableFromInline var isLast: Bool { end == path.count }
     @usableFromInline func advanced() -> TextCursor { TextCursor(path, from: end + 1) }
     var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: path[start..<end]) }
-    @usableFromInline func index(in fields: Fields) -> Int? { fields.index(ofBytes: bytes) }
+    @usableFromInline func index(in entries: UnsafeBufferPointer<Fields.Entry>) -> Int? {
+        Fields.index(ofBytes: bytes, in: entries)
+    }
     @usableFromInline func key() -> String { String(decoding: bytes, as: UTF8.self) }
 }
 
@@ -112,12 +114,14 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible, Expressibl
     @usableFromInline var isLast: Bool { index == keys.count - 1 }
     @usableFromInline func advanced() -> KeyListCursor { KeyListCursor(keys: keys, index: index + 1) }
 
-    @usableFromInline func index(in fields: Fields) -> Int? {
+    @usableFromInline func index(in entries: UnsafeBufferPointer<Fields.Entry>) -> Int? {
         let key = keys[index]
         #if _endian(little) && _pointerBitWidth(_64)
-            if key.isShort { return fields.index(ofWords: key.w0, key.w1) { $0.utf8.elementsEqual(key.name.utf8) } }
+            if key.isShort {
+                return Fields.index(ofWords: key.w0, key.w1, in: entries) { $0.utf8.elementsEqual(key.name.utf8) }
+            }
         #endif
-        return Fields.withBytes(key.name) { fields.index(ofBytes: $0) }
+        return Fields.withBytes(key.name) { Fields.index(ofBytes: $0, in: entries) }
     }
 
     @usableFromInline func key() -> String { keys[index].name }
@@ -141,20 +145,20 @@ extension Fields {
         return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
 
-    /// The index of the top-level key whose UTF-8 bytes are `key`.
+    /// The index of the key whose UTF-8 bytes are `key` among `entries`.
     @inlinable
-    func index(ofBytes key: UnsafeBufferPointer<UInt8>) -> Int? {
+    static func index(ofBytes key: UnsafeBufferPointer<UInt8>, in entries: UnsafeBufferPointer<Entry>) -> Int? {
         #if _endian(little) && _pointerBitWidth(_64)
             if key.count <= 15 {
                 let (w0, bytes1) = Fields.packWords(key)
-                return index(ofWords: w0, bytes1 | UInt64(key.count) << 56) {
+                return index(ofWords: w0, bytes1 | UInt64(key.count) << 56, in: entries) {
                     $0.utf8.count == key.count && Fields.bytes(of: $0, equal: key)
                 }
             }
         #endif
         var i = 0
-        while i < items.count {
-            if items[i].key.utf8.count == key.count, Fields.bytes(of: items[i].key, equal: key) { return i }
+        while i < entries.count {
+            if entries[i].key.utf8.count == key.count, Fields.bytes(of: entries[i].key, equal: key) { return i }
             i += 1
         }
         return nil
@@ -168,26 +172,24 @@ extension Fields {
         /// byte of flags (0x20 = small) and the count; unused bytes are zero. A key held otherwise (a short string
         /// stored out of line) is compared by `equal`.
         @usableFromInline @inline(__always)
-        func index(ofWords w0: UInt64, _ w1: UInt64, orKey equal: (String) -> Bool) -> Int? {
-            let count = items.count
-            return items.withUnsafeBytes { raw -> Int? in
-                guard var key0 = raw.baseAddress?.advanced(by: MemoryLayout<Entry>.offset(of: \Entry.key)!) else {
-                    return nil
+        static func index(
+            ofWords w0: UInt64, _ w1: UInt64, in entries: UnsafeBufferPointer<Entry>, orKey equal: (String) -> Bool
+        ) -> Int? {
+            guard let base = entries.baseAddress else { return nil }
+            var key0 = UnsafeRawPointer(base) + MemoryLayout<Entry>.offset(of: \Entry.key)!
+            var i = 0
+            while i < entries.count {
+                let k1 = key0.load(fromByteOffset: 8, as: UInt64.self)
+                if k1 & (0x20 << 56) != 0 {
+                    // Small: the flags' high nibble aside, equal words are equal bytes.
+                    if key0.load(as: UInt64.self) == w0 && k1 & ~(0xF0 << 56) == w1 { return i }
+                } else if equal(entries[i].key) {
+                    return i
                 }
-                var i = 0
-                while i < count {
-                    let k1 = key0.load(fromByteOffset: 8, as: UInt64.self)
-                    if k1 & (0x20 << 56) != 0 {
-                        // Small: the flags' high nibble aside, equal words are equal bytes.
-                        if key0.load(as: UInt64.self) == w0 && k1 & ~(0xF0 << 56) == w1 { return i }
-                    } else if equal(items[i].key) {
-                        return i
-                    }
-                    key0 += MemoryLayout<Entry>.stride
-                    i &+= 1
-                }
-                return nil
+                key0 += MemoryLayout<Entry>.stride
+                i &+= 1
             }
+            return nil
         }
 
         /// Up to 15 bytes as the two little-endian words of a small String (unused bytes zero), read with a few
@@ -216,7 +218,13 @@ extension Fields {
     /// The index of the top-level `key`.
     @inlinable
     func index(ofKey key: String) -> Int? {
-        Fields.withBytes(key) { index(ofBytes: $0) }
+        Fields.withBytes(key) { bytes in items.withUnsafeBufferPointer { Fields.index(ofBytes: bytes, in: $0) } }
+    }
+
+    /// The index of the top-level key at `cursor`.
+    @inline(__always)
+    func index<C: PathCursor>(_ cursor: C) -> Int? {
+        items.withUnsafeBufferPointer { cursor.index(in: $0) }
     }
 
     /// True when `string`'s UTF-8 bytes are `bytes` (whose count the caller checked already).
@@ -236,44 +244,49 @@ extension Fields {
 
     // MARK: The walker, once for both spellings
 
+    // Reading walks the entries where they lie, nested objects included (`FieldValue.withEntries`): holding each
+    // object on the way as a `Fields` value retained and released its array at every step.
+
     /// Where the path at `cursor` leads.
     func walk<C: PathCursor>(_ cursor: C) -> PathEnd {
-        var c = cursor
-        var current = self
-        while true {
-            guard let i = c.index(in: current) else { return .missing }
-            if c.isLast { return .found(current.items[i].value) }
-            guard case .object(let inner) = current.items[i].value else { return .blocked(current.items[i].value) }
-            current = inner
-            c = c.advanced()
+        items.withUnsafeBufferPointer { Fields.walk($0, cursor) }
+    }
+
+    static func walk<C: PathCursor>(_ entries: UnsafeBufferPointer<Entry>, _ c: C) -> PathEnd {
+        guard let i = c.index(in: entries) else { return .missing }
+        if c.isLast { return .found(entries[i].value) }
+        return FieldValue.withEntries(ofObjectAt: entries, i) { inner in
+            guard let inner else { return .blocked(entries[i].value) }
+            return walk(inner, c.advanced())
         }
     }
 
     /// Where the path at `cursor` without its last key leads; nil when only one key is left.
     func walkToParent<C: PathCursor>(_ cursor: C) -> PathEnd? {
         guard !cursor.isLast else { return nil }
-        var c = cursor
-        var current = self
-        while true {
-            guard let i = c.index(in: current) else { return .missing }
-            let next = c.advanced()
-            if next.isLast { return .found(current.items[i].value) }
-            guard case .object(let inner) = current.items[i].value else { return .blocked(current.items[i].value) }
-            current = inner
-            c = next
+        return items.withUnsafeBufferPointer { Fields.walkToParent($0, cursor) }
+    }
+
+    static func walkToParent<C: PathCursor>(_ entries: UnsafeBufferPointer<Entry>, _ c: C) -> PathEnd {
+        guard let i = c.index(in: entries) else { return .missing }
+        let next = c.advanced()
+        if next.isLast { return .found(entries[i].value) }
+        return FieldValue.withEntries(ofObjectAt: entries, i) { inner in
+            guard let inner else { return .blocked(entries[i].value) }
+            return walkToParent(inner, next)
         }
     }
 
     mutating func set<C: PathCursor>(_ c: C, _ value: FieldValue) {
         guard !c.isLast else {
-            if let i = c.index(in: self) {
+            if let i = index(c) {
                 items[i].value = value
             } else {
                 items.append(Entry(key: c.key(), value: value))
             }
             return
         }
-        guard let i = c.index(in: self) else {
+        guard let i = index(c) else {
             var inner = Fields()
             inner.set(c.advanced(), value)
             items.append(Entry(key: c.key(), value: .object(inner)))
@@ -287,7 +300,7 @@ extension Fields {
 
     mutating func update<C: PathCursor, R>(_ c: C, _ body: (inout FieldValue?) throws -> R) rethrows -> R {
         guard !c.isLast else {
-            guard let i = c.index(in: self) else {
+            guard let i = index(c) else {
                 var value: FieldValue? = nil
                 let result = try body(&value)
                 if let value { items.append(Entry(key: c.key(), value: value)) }
@@ -303,7 +316,7 @@ extension Fields {
             }
             return result
         }
-        if let i = c.index(in: self), case .object(var inner) = items[i].value {
+        if let i = index(c), case .object(var inner) = items[i].value {
             items[i].value = .null
             let result = try inner.update(c.advanced(), body)
             items[i].value = .object(inner)
@@ -312,7 +325,7 @@ extension Fields {
         var inner = Fields()
         let result = try inner.update(c.advanced(), body)
         if !inner.isEmpty {
-            if let i = c.index(in: self) {
+            if let i = index(c) {
                 items[i].value = .object(inner)
             } else {
                 items.append(Entry(key: c.key(), value: .object(inner)))
@@ -322,7 +335,7 @@ extension Fields {
     }
 
     mutating func remove<C: PathCursor>(_ c: C) -> FieldValue? {
-        guard let i = c.index(in: self) else { return nil }
+        guard let i = index(c) else { return nil }
         guard !c.isLast else { return items.remove(at: i).value }
         guard case .object(var inner) = items[i].value else { return nil }
         items[i].value = .null

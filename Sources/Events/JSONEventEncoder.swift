@@ -229,27 +229,45 @@ struct Writer {
         if pretty { out.append(0x20) }
     }
 
+    /// Writes the members of an object.
+    mutating func members(_ fields: borrowing Fields) {
+        fields.items.withUnsafeBufferPointer { members($0) }
+    }
+
     /// Writes the members of an object. A key that is a small plain string (nearly all are) is written from the
     /// two words of the entry's String read in place, with its quotes and colon in one step: no copy of the key
     /// (and its reference counting), no call per key.
-    mutating func members(_ fields: borrowing Fields) {
-        fields.items.withUnsafeBufferPointer { entries in
-            guard let base = entries.baseAddress else { return }
-            let keyOffset = MemoryLayout<Fields.Entry>.offset(of: \Fields.Entry.key)!
-            let valueOffset = MemoryLayout<Fields.Entry>.offset(of: \Fields.Entry.value)!
-            for i in entries.indices {
-                if case .double(let d) = entries[i].value, !d.isFinite { continue }
-                let entry = UnsafeRawPointer(base + i)
-                #if _endian(little) && _pointerBitWidth(_64)
-                    let w0 = entry.load(fromByteOffset: keyOffset, as: UInt64.self)
-                    let w1 = entry.load(fromByteOffset: keyOffset + 8, as: UInt64.self)
-                    if pretty || !appendSmallPlain(w0, w1, colon: true) { key(entries[i].key) }
-                #else
-                    key(entries[i].key)
-                #endif
-                value(at: (entry + valueOffset).assumingMemoryBound(to: FieldValue.self))
+    mutating func members(_ entries: UnsafeBufferPointer<Fields.Entry>) {
+        guard let base = entries.baseAddress else { return }
+        let keyOffset = MemoryLayout<Fields.Entry>.offset(of: \Fields.Entry.key)!
+        let valueOffset = MemoryLayout<Fields.Entry>.offset(of: \Fields.Entry.value)!
+        for i in entries.indices {
+            if case .double(let d) = entries[i].value, !d.isFinite { continue }
+            let entry = UnsafeRawPointer(base + i)
+            #if _endian(little) && _pointerBitWidth(_64)
+                let w0 = entry.load(fromByteOffset: keyOffset, as: UInt64.self)
+                let w1 = entry.load(fromByteOffset: keyOffset + 8, as: UInt64.self)
+                if pretty || !appendSmallPlain(w0, w1, colon: true) { key(entries[i].key) }
+            #else
+                key(entries[i].key)
+            #endif
+            value(at: (entry + valueOffset).assumingMemoryBound(to: FieldValue.self))
+        }
+    }
+
+    /// Writes the elements of a list.
+    mutating func elements(_ list: UnsafeBufferPointer<FieldValue>) {
+        out.append(UInt8(ascii: "["))
+        push()
+        if let first = list.baseAddress {
+            for i in list.indices {
+                if case .double(let d) = list[i], !d.isFinite { continue }
+                separator()
+                value(at: first + i)
             }
         }
+        if pop() { newline() }
+        out.append(UInt8(ascii: "]"))
     }
 
     mutating func value(_ v: FieldValue) {
@@ -257,7 +275,7 @@ struct Writer {
     }
 
     /// Writes the value at `v`, matched where it lies: copying a value out of its entry or list first cost a
-    /// retain and a release of its payload.
+    /// retain and a release of its payload. Nested objects and lists are read in place too (InPlaceReading.swift).
     mutating func value(at v: UnsafePointer<FieldValue>) {
         switch v.pointee {
         case .null: append("null")
@@ -267,22 +285,11 @@ struct Writer {
         case .double(let d): double(d)
         case .string(let s): string(s)
         case .timestamp(let t): timestamp(t)
-        case .array(let items):
-            out.append(UInt8(ascii: "["))
-            push()
-            items.withUnsafeBufferPointer { list in
-                guard let first = list.baseAddress else { return }
-                for i in list.indices {
-                    if case .double(let d) = list[i], !d.isFinite { continue }
-                    separator()
-                    value(at: first + i)
-                }
-            }
-            if pop() { newline() }
-            out.append(UInt8(ascii: "]"))
-        case .object(let f):
+        case .array:
+            FieldValue.withElements(ofListAt: v) { elements($0 ?? UnsafeBufferPointer(start: nil, count: 0)) }
+        case .object:
             beginObject()
-            members(f)
+            FieldValue.withEntries(ofObjectAt: v) { members($0 ?? UnsafeBufferPointer(start: nil, count: 0)) }
             endObject()
         }
     }

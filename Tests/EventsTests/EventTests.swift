@@ -134,6 +134,45 @@ import Testing
 @Suite struct JSONEncoderTests {
     let encoder = JSONEventEncoder(identity: BeatIdentity(version: "8.15.0"))
 
+    /// Nested objects and lists are read in place by the Array ABI; this runtime must be one where that holds
+    /// (else the encoder falls back to copying, which is correct but slower), and deep, wide, empty and mixed
+    /// nestings must encode exactly as the same tree parsed back from its JSON.
+    @Test func nestedObjectsAndListsReadInPlaceEncodeTheWholeTree() throws {
+        #expect(FieldValue.payloadsReadInPlace)
+        var g = 0
+        func tree(_ depth: Int) -> FieldValue {
+            g += 1
+            switch (depth, g % 5) {
+            case (0, _), (_, 0): return .int(Int64(g))
+            case (_, 1): return .array([])
+            case (_, 2): return .object(Fields())
+            case (_, 3): return .array((0..<(g % 4 + 1)).map { _ in tree(depth - 1) })
+            default:
+                var f = Fields()
+                for i in 0..<(g % 6 + 1) { f.append("k\(i)-\(g)", tree(depth - 1)) }
+                return .object(f)
+            }
+        }
+        for round in 0..<50 {
+            let value = tree(1 + round % 5)
+            let e = Event(timestamp: Timestamp(nanoseconds: 0), fields: ["v": value])
+            let json = encoder.encode(e)
+            let decoded = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            let reencoded = try JSONSerialization.data(withJSONObject: decoded["v"] as Any, options: [.sortedKeys, .fragmentsAllowed])
+            let direct = try JSONSerialization.data(withJSONObject: Self.foundation(value), options: [.sortedKeys, .fragmentsAllowed])
+            #expect(reencoded == direct, "\(json)")
+        }
+    }
+
+    static func foundation(_ v: FieldValue) -> Any {
+        switch v {
+        case .int(let i): return i
+        case .array(let items): return items.map(foundation)
+        case .object(let f): return Dictionary(uniqueKeysWithValues: f.entries.map { ($0.key, foundation($0.value)) })
+        default: return NSNull()
+        }
+    }
+
     @Test func envelopePutsTimestampAndMetadataFirst() {
         let e = Event(
             timestamp: Timestamp(nanoseconds: 1_546_300_800_123_456_789), metadata: ["pipeline": .string("p")],

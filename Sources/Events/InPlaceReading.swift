@@ -1,0 +1,68 @@
+// Reading nested objects and lists where they lie. Binding the payload of an `.object` or `.array` value
+// (`case .object(let f)`) copies it: a retain and a release of its array, atomic operations on a cache line that
+// the thread which built the event wrote last. The JSON encoder and the path walker visit every nested object of
+// every event, so they read the payload's elements in place instead, by the 64-bit Array ABI (stable since
+// Swift 5): an enum's payload sits at its start, an array is one pointer to its storage object, whose count is
+// at byte 16 and whose elements start at byte 32 (after the object header and the count and capacity words).
+// The layout is checked once at startup; where it does not hold, the payload is bound as usual.
+
+extension FieldValue {
+    /// Calls `body` with the entries of the object held by `entries[i].value`, or with nil when that value is not
+    /// an object.
+    @inline(__always)
+    static func withEntries<R>(
+        ofObjectAt entries: UnsafeBufferPointer<Fields.Entry>, _ i: Int,
+        _ body: (UnsafeBufferPointer<Fields.Entry>?) throws -> R
+    ) rethrows -> R {
+        let value = UnsafeRawPointer(entries.baseAddress! + i) + MemoryLayout<Fields.Entry>.offset(of: \.value)!
+        return try withEntries(ofObjectAt: value.assumingMemoryBound(to: FieldValue.self), body)
+    }
+
+    /// Calls `body` with the entries of the object at `v`, or with nil when `v` is not an object.
+    @inline(__always)
+    static func withEntries<R>(
+        ofObjectAt v: UnsafePointer<FieldValue>, _ body: (UnsafeBufferPointer<Fields.Entry>?) throws -> R
+    ) rethrows -> R {
+        guard case .object = v.pointee else { return try body(nil) }
+        if payloadsReadInPlace { return try body(arrayElements(at: v, as: Fields.Entry.self)) }
+        guard case .object(let f) = v.pointee else { return try body(nil) }
+        return try f.items.withUnsafeBufferPointer(body)
+    }
+
+    /// Calls `body` with the elements of the list at `v`, or with nil when `v` is not a list.
+    @inline(__always)
+    static func withElements<R>(
+        ofListAt v: UnsafePointer<FieldValue>, _ body: (UnsafeBufferPointer<FieldValue>?) throws -> R
+    ) rethrows -> R {
+        guard case .array = v.pointee else { return try body(nil) }
+        if payloadsReadInPlace { return try body(arrayElements(at: v, as: FieldValue.self)) }
+        guard case .array(let items) = v.pointee else { return try body(nil) }
+        return try items.withUnsafeBufferPointer(body)
+    }
+
+    /// The elements of the array that is the payload of the `.array` or `.object` value at `v` (a `Fields` is its
+    /// one array).
+    @inline(__always)
+    static func arrayElements<T>(at v: UnsafePointer<FieldValue>, as: T.Type) -> UnsafeBufferPointer<T> {
+        let storage = UnsafeRawPointer(v).load(as: UnsafeRawPointer.self)
+        return UnsafeBufferPointer(
+            start: (storage + 32).assumingMemoryBound(to: T.self), count: storage.load(fromByteOffset: 16, as: Int.self))
+    }
+
+    /// Whether `arrayElements` reads this runtime's layout: checked once, on values of every shape it meets
+    /// (an empty list, a list, an object).
+    static let payloadsReadInPlace: Bool = {
+        #if _pointerBitWidth(_64)
+            func check<T>(_ value: FieldValue, _ type: T.Type, _ expected: (UnsafeBufferPointer<T>) -> Bool) -> Bool {
+                withUnsafePointer(to: value) { expected(arrayElements(at: $0, as: type)) }
+            }
+            return check(.array([]), FieldValue.self) { $0.isEmpty }
+                && check(.array([.int(7), .string("x")]), FieldValue.self) { $0.elementsEqual([.int(7), .string("x")]) }
+                && check(.object(["k": .int(9), "l": .null]), Fields.Entry.self) {
+                    $0.count == 2 && $0[0].key == "k" && $0[0].value == .int(9) && $0[1].key == "l"
+                }
+        #else
+            return false
+        #endif
+    }()
+}
