@@ -131,7 +131,8 @@ func fresh(_ value: FieldValue) -> FieldValue {
         let start = ProcessInfo.processInfo.systemUptime
         for i in chunkEvents.indices {
             // Flow and TLS events, built by mappers that write no nulls: the pipeline skips the null removal.
-            if publish.prepare(&chunkEvents[i].event, client: chunkEvents[i].client, counters: &counters, nullFree: true) {
+            let client = chunkEvents[i].client
+            if publish.prepare(&chunkEvents[i].event, client: client, counters: &counters, nullFree: true) {
                 // `encode` appends: one event's JSON at a time, as the outputs' batches reuse their buffers.
                 buffer.removeAll(keepingCapacity: true)
                 encoder.encode(chunkEvents[i].event, into: &buffer)

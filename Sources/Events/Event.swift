@@ -2,13 +2,8 @@
 //
 // Order is insertion order, so the JSON encoder is deterministic (Beats itself emits Go map order, which
 // is random; consumers cannot depend on order, and tests can). Dotted paths address nested objects the
-// way libbeat's MapStr does: "network.transport" is key "transport" inside object "network".
+// way libbeat's MapStr does (FieldPaths.swift): "network.transport" is key "transport" inside object "network".
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NetModel
 
 /// One field value.

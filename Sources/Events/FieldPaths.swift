@@ -205,11 +205,13 @@ extension Fields {
             }
             if n >= 4 {
                 let low = UInt64(raw.loadUnaligned(as: UInt32.self))
-                return (low | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << UInt64(8 * (n - 4)), 0)
+                let high = UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+                return (low | high << UInt64(8 * (n - 4)), 0)
             }
             if n >= 2 {
                 let low = UInt64(raw.loadUnaligned(as: UInt16.self))
-                return (low | UInt64(raw.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self)) << UInt64(8 * (n - 2)), 0)
+                let high = UInt64(raw.loadUnaligned(fromByteOffset: n - 2, as: UInt16.self))
+                return (low | high << UInt64(8 * (n - 2)), 0)
             }
             return (n == 1 ? UInt64(base[0]) : 0, 0)
         }

@@ -45,8 +45,8 @@ extension FieldValue {
     @inline(__always)
     static func arrayElements<T>(at v: UnsafePointer<FieldValue>, as: T.Type) -> UnsafeBufferPointer<T> {
         let storage = UnsafeRawPointer(v).load(as: UnsafeRawPointer.self)
-        return UnsafeBufferPointer(
-            start: (storage + 32).assumingMemoryBound(to: T.self), count: storage.load(fromByteOffset: 16, as: Int.self))
+        let count = storage.load(fromByteOffset: 16, as: Int.self)
+        return UnsafeBufferPointer(start: (storage + 32).assumingMemoryBound(to: T.self), count: count)
     }
 
     /// Whether `arrayElements` reads this runtime's layout: checked once, on values of every shape it meets

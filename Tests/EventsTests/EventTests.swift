@@ -158,8 +158,9 @@ import Testing
             let e = Event(timestamp: Timestamp(nanoseconds: 0), fields: ["v": value])
             let json = encoder.encode(e)
             let decoded = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-            let reencoded = try JSONSerialization.data(withJSONObject: decoded["v"] as Any, options: [.sortedKeys, .fragmentsAllowed])
-            let direct = try JSONSerialization.data(withJSONObject: Self.foundation(value), options: [.sortedKeys, .fragmentsAllowed])
+            let options: JSONSerialization.WritingOptions = [.sortedKeys, .fragmentsAllowed]
+            let reencoded = try JSONSerialization.data(withJSONObject: decoded["v"] as Any, options: options)
+            let direct = try JSONSerialization.data(withJSONObject: Self.foundation(value), options: options)
             #expect(reencoded == direct, "\(json)")
         }
     }

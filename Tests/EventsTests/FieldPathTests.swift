@@ -17,7 +17,8 @@ import Testing
         var f = Fields()
         for _ in 0..<(1 + g.below(4)) {
             let key = keys[g.below(keys.count)]
-            f[key] = depth > 0 && g.below(2) == 0 ? .object(randomTree(&g, depth: depth - 1)) : .int(Int64(g.below(100)))
+            let nested = depth > 0 && g.below(2) == 0
+            f[key] = nested ? .object(randomTree(&g, depth: depth - 1)) : .int(Int64(g.below(100)))
         }
         return f
     }
@@ -87,7 +88,10 @@ import Testing
         let e = Event(
             timestamp: Timestamp(nanoseconds: 5), metadata: ["kafka": .object(["key": .string("k")])],
             fields: ["a": .object(["b": .int(1)]), "@other": .int(2)])
-        for text in ["@timestamp", "@metadata", "@metadata.kafka.key", "@metadata.none", "a.b", "a", "a.c", "@other", ""] {
+        let texts = [
+            "@timestamp", "@metadata", "@metadata.kafka.key", "@metadata.none", "a.b", "a", "a.c", "@other", "",
+        ]
+        for text in texts {
             #expect(e.value(at: EventPath(text)) == e.value(at: text), "\(text)")
         }
     }

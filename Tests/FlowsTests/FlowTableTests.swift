@@ -246,10 +246,12 @@ struct FlowHarness {
         var h = FlowHarness(settings)
         let shapes: [(TransportLayer, String, String)] = [
             (.tcp, "10.0.0.2", "10.0.0.1"), (.udp, "10.0.0.2", "10.0.0.1"), (.icmpv4, "10.0.0.2", "10.0.0.1"),
-            (.icmpv6, "2001:db8::2", "2001:db8::1"), (.tcp, "2001:db8::2", "2001:db8::1"), (.none, "10.0.0.2", "10.0.0.1"),
+            (.icmpv6, "2001:db8::2", "2001:db8::1"), (.tcp, "2001:db8::2", "2001:db8::1"),
+            (.none, "10.0.0.2", "10.0.0.1"),
         ]
         for (n, (proto, a, b)) in shapes.enumerated() {
-            for vlans in [VLANTags.none, VLANTags(count: 1, outer: 7, inner: 0), VLANTags(count: 2, outer: 7, inner: 9)] {
+            let tagged = [VLANTags(count: 1, outer: 7, inner: 0), VLANTags(count: 2, outer: 7, inner: 9)]
+            for vlans in [VLANTags.none] + tagged {
                 let port = UInt16(1000 + n * 10 + Int(vlans.count))
                 var p = FlowHarness.packet(at: 0.1, src: a, sport: port, dst: b, dport: 80, proto: proto, flags: [.syn])
                 p.vlans = vlans
@@ -257,7 +259,8 @@ struct FlowHarness {
                 p.hasDestinationMAC = vlans.count > 0
                 h.feed(p)
                 if n % 2 == 0 {  // a reply with payload: destination counters and ttfb
-                    var r = FlowHarness.packet(at: 0.2, src: b, sport: 80, dst: a, dport: port, proto: proto, payload: 10)
+                    var r = FlowHarness.packet(
+                        at: 0.2, src: b, sport: 80, dst: a, dport: port, proto: proto, payload: 10)
                     r.vlans = vlans
                     h.feed(r)
                 }

@@ -40,7 +40,9 @@ public struct ConditionParser {
         let at = path + "." + op
         switch op {
         case "equals":
-            return .equals(try fields(operand, at: at).map { (f, v) throws(ConfigError) in (EventPath(f), try equalsOperand(v, at: at + "." + f)) })
+            return .equals(try fields(operand, at: at).map { (f, v) throws(ConfigError) in
+                (EventPath(f), try equalsOperand(v, at: at + "." + f))
+            })
         case "contains":
             return .contains(try fields(operand, at: at).map { (f, v) throws(ConfigError) in
                 guard case .string(let s) = v else { throw entry.error(at: at + "." + f, "contains needs a string, got \(v.shapeName)") }
@@ -49,12 +51,18 @@ public struct ConditionParser {
         case "regexp":
             return .regexp(try fields(operand, at: at).map { (f, v) throws(ConfigError) in
                 guard case .string(let s) = v else { throw entry.error(at: at + "." + f, "regexp needs a string, got \(v.shapeName)") }
-                do throws(ProcessorFailure) { return (EventPath(f), try Pattern(s)) } catch { throw entry.error(at: at + "." + f, error.message) }
+                do throws(ProcessorFailure) {
+                    return (EventPath(f), try Pattern(s))
+                } catch {
+                    throw entry.error(at: at + "." + f, error.message)
+                }
             })
         case "range":
             return .range(try rangeFields(operand, at: at))
         case "network":
-            return .network(try fields(operand, at: at).map { (f, v) throws(ConfigError) in (EventPath(f), try networks(v, at: at + "." + f)) })
+            return .network(try fields(operand, at: at).map { (f, v) throws(ConfigError) in
+                (EventPath(f), try networks(v, at: at + "." + f))
+            })
         case "has_fields":
             guard case .list(let items) = operand, !items.isEmpty else {
                 throw entry.error(at: at, "has_fields needs a list of field names")
@@ -98,7 +106,9 @@ public struct ConditionParser {
     }
 
     /// `range` operands: `field.gte: 1` (the last part names the bound); several bounds of one field combine.
-    func rangeFields(_ operand: ConfigValue, at path: String) throws(ConfigError) -> [(field: EventPath, bounds: RangeBounds)] {
+    func rangeFields(
+        _ operand: ConfigValue, at path: String
+    ) throws(ConfigError) -> [(field: EventPath, bounds: RangeBounds)] {
         var out: [(field: EventPath, bounds: RangeBounds)] = []
         for (name, value) in try fields(operand, at: path) {
             guard let dot = name.lastIndex(of: ".") else {

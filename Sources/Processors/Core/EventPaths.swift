@@ -53,7 +53,7 @@ extension Event {
             if case .timestamp(let t)? = value { timestamp = t }
             return result
         case .metadata:
-            return try fields.update(path.path, body)  // as libbeat's processors do it: a document key
+            return try fields.update(path.path, body)  // only `@metadata.*` is special to `update`
         case .metadataField:
             return try metadata.update(path.path, body)
         }

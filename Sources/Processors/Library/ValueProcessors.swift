@@ -21,9 +21,8 @@ extension ProcessorFactory {
                 }
                 let to = try f.string("to") ?? ""
                 if to.isEmpty && type == nil { throw f.error("", "each field must have a 'to' or a 'type'") }
-                conversions.append(
-                    Convert.Conversion(
-                        from: EventPath(try f.nonEmptyRequired("from")), to: to.isEmpty ? nil : EventPath(to), type: type))
+                let from = EventPath(try f.nonEmptyRequired("from"))
+                conversions.append(Convert.Conversion(from: from, to: to.isEmpty ? nil : EventPath(to), type: type))
             }
             return Convert(
                 conversions: conversions, ignoreMissing: try o.bool("ignore_missing", default: false),
@@ -50,8 +49,8 @@ extension ProcessorFactory {
             var moves: [URLDecode.Move] = []
             for f in try requiredMapList(o, "fields", allowed: ["from", "to"]) {
                 let to = try f.string("to") ?? ""
-                moves.append(
-                    URLDecode.Move(from: EventPath(try f.nonEmptyRequired("from")), to: to.isEmpty ? nil : EventPath(to)))
+                let from = EventPath(try f.nonEmptyRequired("from"))
+                moves.append(URLDecode.Move(from: from, to: to.isEmpty ? nil : EventPath(to)))
             }
             return URLDecode(
                 moves: moves, ignoreMissing: try o.bool("ignore_missing", default: false),

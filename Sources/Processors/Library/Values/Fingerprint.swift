@@ -36,7 +36,9 @@ struct Fingerprint: Processor {
     var name: String { "fingerprint" }
 
     init(fields: [EventPath], target: EventPath, method: Method, encoding: Encoding, ignoreMissing: Bool) {
-        self.fields = Set(fields).map { ($0, $0.text) }.sorted { $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) }.map(\.0)
+        self.fields = Set(fields).map { ($0, $0.text) }
+            .sorted { $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) }
+            .map(\.0)
         self.target = target
         self.method = method
         self.encoding = encoding
