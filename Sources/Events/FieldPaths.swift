@@ -36,10 +36,16 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible, Expressibl
 
     public var description: String { text }
 
-    public static func == (a: FieldPath, b: FieldPath) -> Bool { a.keys.elementsEqual(b.keys) { $0.name == $1.name } }
+    /// Paths are equal when their keys are, byte for byte (as keys are looked up).
+    public static func == (a: FieldPath, b: FieldPath) -> Bool {
+        a.keys.elementsEqual(b.keys) { $0.name.utf8.elementsEqual($1.name.utf8) }
+    }
 
     public func hash(into hasher: inout Hasher) {
-        for key in keys { hasher.combine(key.name) }
+        for key in keys {
+            hasher.combine(key.name.utf8.count)
+            for byte in key.name.utf8 { hasher.combine(byte) }
+        }
     }
 
     /// Calls `body` with a cursor at the first key.

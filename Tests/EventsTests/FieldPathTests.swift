@@ -84,6 +84,17 @@ import Testing
         }
     }
 
+    /// Keys are compared byte for byte, so two spellings of "é" (precomposed, and e with a combining accent) are
+    /// different keys and different paths, though Swift's `==` calls the strings equal.
+    @Test func pathsAreEqualByTheirBytes() {
+        let precomposed = FieldPath("a.\u{E9}"), combining = FieldPath("a.e\u{301}")
+        #expect("\u{E9}" == "e\u{301}")
+        #expect(precomposed != combining)
+        #expect(Set([precomposed, combining, FieldPath("a.\u{E9}")]).count == 2)
+        let fields: Fields = ["a": .object(["\u{E9}": .int(1)])]
+        #expect(fields.value(at: precomposed) == .int(1) && fields.value(at: combining) == nil)
+    }
+
     @Test func eventReadsSplitPathsAsTextPaths() {
         let e = Event(
             timestamp: Timestamp(nanoseconds: 5), metadata: ["kafka": .object(["key": .string("k")])],
