@@ -112,6 +112,16 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible, Expressibl
     @usableFromInline func key() -> String { String(decoding: bytes, as: UTF8.self) }
 }
 
+/// The path at `base` without its last key (which `base` must have more than one of).
+struct ParentCursor<Base: PathCursor>: PathCursor {
+    let base: Base
+
+    var isLast: Bool { base.advanced().isLast }
+    func advanced() -> ParentCursor { ParentCursor(base: base.advanced()) }
+    func index(in entries: UnsafeBufferPointer<Fields.Entry>) -> Int? { base.index(in: entries) }
+    func key() -> String { base.key() }
+}
+
 /// A cursor over a `FieldPath`'s keys.
 @usableFromInline struct KeyListCursor: PathCursor {
     let keys: UnsafeBufferPointer<PathKey>
@@ -271,18 +281,7 @@ extension Fields {
 
     /// Where the path at `cursor` without its last key leads; nil when only one key is left.
     func walkToParent<C: PathCursor>(_ cursor: C) -> PathEnd? {
-        guard !cursor.isLast else { return nil }
-        return items.withUnsafeBufferPointer { Fields.walkToParent($0, cursor) }
-    }
-
-    static func walkToParent<C: PathCursor>(_ entries: UnsafeBufferPointer<Entry>, _ c: C) -> PathEnd {
-        guard let i = c.index(in: entries) else { return .missing }
-        let next = c.advanced()
-        if next.isLast { return .found(entries[i].value) }
-        return FieldValue.withEntries(ofObjectAt: entries, i) { inner in
-            guard let inner else { return .blocked(entries[i].value) }
-            return walkToParent(inner, next)
-        }
+        cursor.isLast ? nil : walk(ParentCursor(base: cursor))
     }
 
     mutating func set<C: PathCursor>(_ c: C, _ value: FieldValue) {

@@ -45,15 +45,13 @@ extension Event {
     /// not special here.
     public mutating func update<R>(_ path: EventPath, _ body: (inout FieldValue?) throws -> R) rethrows -> R {
         switch path.root {
-        case .fields:
+        case .fields, .metadata:
             return try fields.update(path.path, body)
         case .timestamp:
             var value: FieldValue? = .timestamp(timestamp)
             let result = try body(&value)
             if case .timestamp(let t)? = value { timestamp = t }
             return result
-        case .metadata:
-            return try fields.update(path.path, body)  // only `@metadata.*` is special to `update`
         case .metadataField:
             return try metadata.update(path.path, body)
         }

@@ -101,20 +101,14 @@ extension Event {
 
     /// Throws what `putChecked` would throw, changing nothing: lets a processor validate before it mutates.
     func checkPut(_ path: EventPath, _ value: FieldValue) throws(ProcessorFailure) {
-        let fits: Bool
-        switch path.root {
-        case .fields:
-            if let blocker = fields.putBlocker(path.path) { throw ProcessorFailure(blocker) }
-            return
-        case .metadataField:
-            if let blocker = metadata.putBlocker(path.path) { throw ProcessorFailure(blocker) }
-            return
-        case .timestamp:
-            if case .timestamp = value { fits = true } else { fits = false }
-        case .metadata:
-            if case .object = value { fits = true } else { fits = false }
+        let blocker: String?
+        switch (path.root, value) {
+        case (.fields, _): blocker = fields.putBlocker(path.path)
+        case (.metadataField, _): blocker = metadata.putBlocker(path.path)
+        case (.timestamp, .timestamp), (.metadata, .object): blocker = nil
+        case (.timestamp, _), (.metadata, _): blocker = "cannot set \(path) to a value of type \(value.goTypeName)"
         }
-        guard fits else { throw ProcessorFailure("cannot set \(path) to a value of type \(value.goTypeName)") }
+        if let blocker { throw ProcessorFailure(blocker) }
     }
 
     // Paths given as text are split on the spot.
