@@ -207,6 +207,8 @@ public struct Event: Sendable, Equatable {
     }
 
     /// Reads a dotted path, including `@timestamp` and `@metadata.*` as Beats processors and format strings do.
+    /// The text is walked as it is, not split into an `EventPath` first: format strings, routing rules and tests
+    /// read paths this way, and splitting would cost an allocation per read.
     public func value(at path: String) -> FieldValue? {
         guard path.utf8.first == UInt8(ascii: "@") else { return fields.value(at: path) }
         if path == "@timestamp" { return .timestamp(timestamp) }

@@ -38,6 +38,12 @@ import Testing
             #expect(path.text == text)
             #expect(tree.walk(path) == tree.walk(text), "\(text)")
             #expect(tree.walkToParent(of: path) == tree.walkToParent(of: text), "\(text)")
+            // The parent walk against its definition: the walk of the path without its last key.
+            if let dot = text.lastIndex(of: ".") {
+                #expect(tree.walkToParent(of: text) == tree.walk(String(text[..<dot])), "\(text)")
+            } else {
+                #expect(tree.walkToParent(of: text) == nil, "\(text)")
+            }
             #expect(tree.value(at: path) == tree.value(at: text) && tree.has(path) == tree.has(text))
             switch tree.walk(text) {
             case .found: kinds.insert("found")
