@@ -21,6 +21,14 @@ public struct OutboundRecord: Sendable, Equatable {
     /// Where the value starts in the payload.
     public var valueOffset: Int
 
+    private init(topic: String, key: [UInt8]?, partitionHash: UInt32?, timestampMs: Int64, valueOffset: Int) {
+        self.topic = topic
+        self.key = key
+        self.partitionHash = partitionHash
+        self.timestampMs = timestampMs
+        self.valueOffset = valueOffset
+    }
+
     static let version: UInt8 = 1
     static let keyFlag: UInt8 = 1
     static let hashFlag: UInt8 = 2
@@ -46,39 +54,59 @@ public struct OutboundRecord: Sendable, Equatable {
     }
 
     /// Reads the header of `payload`; nil when it is not a record of this version (the spool's CRC already
-    /// caught corruption, so this means a foreign or future format).
-    public init?(parsing payload: [UInt8]) {
-        var at = 0
-        func take<T: FixedWidthInteger>(_: T.Type) -> T? {
-            let size = MemoryLayout<T>.size
-            guard at + size <= payload.count else { return nil }
-            var value: T = 0
-            for i in 0..<size { value |= T(payload[at + i]) << (8 * i) }
-            at += size
-            return value
-        }
-        func bytes(_ count: Int) -> ArraySlice<UInt8>? {
-            guard count >= 0, at + count <= payload.count else { return nil }
-            defer { at += count }
-            return payload[at..<(at + count)]
-        }
-        guard let version = take(UInt8.self), version == Self.version, let flags = take(UInt8.self),
-            let topicLength = take(UInt16.self), let topic = bytes(Int(topicLength)),
-            let timestamp = take(UInt64.self)
+    /// caught corruption, so this means a foreign or future format). Runs once per record the shipper sends, so
+    /// fields are loaded in place, and the topic String of the previous record (`knownTopic`) is reused when the
+    /// bytes match instead of being decoded again.
+    public init?(parsing payload: [UInt8], knownTopic: String? = nil) {
+        guard let parsed = payload.withUnsafeBytes({ Self.parse($0, knownTopic: knownTopic) }) else { return nil }
+        self = parsed
+    }
+
+    private static func parse(_ raw: UnsafeRawBufferPointer, knownTopic: String?) -> OutboundRecord? {
+        var reader = Reader(raw: raw)
+        guard reader.take(UInt8.self) == version, let flags = reader.take(UInt8.self),
+            let topicLength = reader.take(UInt16.self), let topicBytes = reader.bytes(Int(topicLength)),
+            let timestamp = reader.take(UInt64.self)
         else { return nil }
-        self.topic = String(decoding: topic, as: UTF8.self)
-        timestampMs = Int64(bitPattern: timestamp)
-        key = nil
-        partitionHash = nil
-        if flags & Self.keyFlag != 0 {
-            guard let length = take(UInt32.self), let key = bytes(Int(length)) else { return nil }
-            self.key = Array(key)
+        var key: [UInt8]?
+        var partitionHash: UInt32?
+        if flags & keyFlag != 0 {
+            guard let length = reader.take(UInt32.self), let bytes = reader.bytes(Int(length)) else { return nil }
+            key = Array(bytes)
         }
-        if flags & Self.hashFlag != 0 {
-            guard let hash = take(UInt32.self) else { return nil }
+        if flags & hashFlag != 0 {
+            guard let hash = reader.take(UInt32.self) else { return nil }
             partitionHash = hash
         }
-        valueOffset = at
+        var topic: String
+        if var known = knownTopic, known.withUTF8({ $0.elementsEqual(topicBytes) }) {
+            topic = known
+        } else {
+            topic = String(decoding: topicBytes, as: UTF8.self)
+        }
+        return OutboundRecord(
+            topic: topic, key: key, partitionHash: partitionHash, timestampMs: Int64(bitPattern: timestamp),
+            valueOffset: reader.at)
+    }
+
+    /// Little-endian fields taken one after another.
+    private struct Reader {
+        let raw: UnsafeRawBufferPointer
+        var at = 0
+
+        @inline(__always)
+        mutating func take<T: FixedWidthInteger>(_: T.Type) -> T? {
+            guard raw.count - at >= MemoryLayout<T>.size else { return nil }
+            defer { at += MemoryLayout<T>.size }
+            return T(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: T.self))
+        }
+
+        @inline(__always)
+        mutating func bytes(_ count: Int) -> UnsafeRawBufferPointer? {
+            guard raw.count - at >= count else { return nil }
+            defer { at += count }
+            return UnsafeRawBufferPointer(rebasing: raw[at..<(at + count)])
+        }
     }
 
     private static func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
