@@ -28,6 +28,11 @@ public final class KafkaProducer: @unchecked Sendable {
     // handle first. The header strings are allocated once and referenced by every produce call.
     private let handle: OpaquePointer
     private let callbacks: ProducerCallbacks
+    /// librdkafka's `message.copy.max.bytes`: values up to this size are copied into its requests, so a value
+    /// it does not copy at `produce` is read only while its message exists (until the delivery report).
+    private let copyMaxBytes: Int
+    /// `close` ran: the handle is gone.
+    private var closed = false
     private let headers: [(name: UnsafeMutablePointer<CChar>, value: UnsafeMutablePointer<CChar>, size: Int)]
     private let emptyBytes = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
     private let bootstrapServers: String
@@ -96,6 +101,7 @@ public final class KafkaProducer: @unchecked Sendable {
                 partitionHash: tag.partitionHash, count: count
             ) { rd_kafka_topic_partition_available(topic, $0) == 1 }
         }
+        copyMaxBytes = RdKafkaConfig.integer("message.copy.max.bytes", of: conf) ?? 65535
         guard let handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &reason, reason.count) else {
             rd_kafka_conf_destroy(conf)
             throw KafkaError("cannot create the Kafka producer: \(RdKafkaConfig.text(reason))")
@@ -108,13 +114,22 @@ public final class KafkaProducer: @unchecked Sendable {
         bootstrapServers = settings.properties.last { $0.0 == "bootstrap.servers" }?.1 ?? ""
     }
 
-    /// Queues one message (librdkafka copies the bytes). `partitionHash`: nil → the partitioner picks (random /
-    /// round robin / hash of the key); non-nil → the precomputed Beats hash (used for `partition.hash.hash`
-    /// fields). `token` (< 2^31) comes back in the delivery report.
+    /// Queues one message. `partitionHash`: nil → the partitioner picks (random / round robin / hash of the
+    /// key); non-nil → the precomputed Beats hash (used for `partition.hash.hash` fields). `token` (< 2^31) comes
+    /// back in the delivery report.
+    ///
+    /// librdkafka copies `value` unless `valueOutlivesMessage`: the caller then promises that the bytes stay
+    /// valid and unchanged until the message's delivery report has been served, or until `close` returns. That
+    /// saves a copy and a larger allocation per message. A value above `message.copy.max.bytes` is copied
+    /// anyway: librdkafka would reference it from its requests, which may outlive the message.
     public func produce(
         topic: String, key: [UInt8]?, value: UnsafeRawBufferPointer, timestampMs: Int64, partitionHash: UInt32?,
-        token: UInt32
+        token: UInt32, valueOutlivesMessage: Bool = false
     ) -> ProduceOutcome {
+        guard !closed else {
+            return .rejected(KafkaDeliveryError(code: -172, name: "_STATE", message: "the producer is closed"))
+        }
+        let flags = valueOutlivesMessage && value.count <= copyMaxBytes ? 0 : RD_KAFKA_MSG_F_COPY
         let tag = MessageTag(token: token, partitionHash: partitionHash)
         let topicHandle = self.topicHandle(topic)
         let error = topic.withCString { topicName in
@@ -133,7 +148,7 @@ public final class KafkaProducer: @unchecked Sendable {
                     } else {
                         add(RD_KAFKA_VTYPE_TOPIC) { $0.u.cstr = topicName }
                     }
-                    add(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = RD_KAFKA_MSG_F_COPY }
+                    add(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = flags }
                     add(RD_KAFKA_VTYPE_VALUE) {
                         $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress) ?? emptyBytes
                         $0.u.mem.size = value.count
@@ -186,14 +201,16 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// Serves delivery reports (and error/log events) for up to `timeoutMs`; calls `onDelivery` on this thread.
     public func poll(timeoutMs: Int32, onDelivery: (DeliveryReport) -> Void) {
+        guard !closed else { return }
         callbacks.serve { _ = rd_kafka_poll(handle, timeoutMs) }.forEach(onDelivery)
     }
 
     /// Messages not yet delivered or failed (rd_kafka_outq_len).
-    public var outstanding: Int { Int(rd_kafka_outq_len(handle)) }
+    public var outstanding: Int { closed ? 0 : Int(rd_kafka_outq_len(handle)) }
 
     /// Waits up to timeoutMs for outstanding messages, serving reports; true when none remain.
     public func flush(timeoutMs: Int32, onDelivery: (DeliveryReport) -> Void) -> Bool {
+        guard !closed else { return true }
         let deadline = Deadline(afterMs: timeoutMs)
         while true {
             // Short slices hand reports to the caller while the flush is still going on.
@@ -208,6 +225,7 @@ public final class KafkaProducer: @unchecked Sendable {
     /// `wirebeat test output`. Errors (timeout, auth, TLS) come back as KafkaError with librdkafka's reason,
     /// including the last error the error callback saw.
     public func metadata(topics: [String], timeoutMs: Int32) throws(KafkaError) -> KafkaClusterMetadata {
+        guard !closed else { throw KafkaError("the Kafka producer is closed") }
         let deadline = Deadline(afterMs: timeoutMs)
         var brokers: [BrokerMetadata] = []
         var topicMetadata: [TopicMetadata] = []
@@ -243,18 +261,27 @@ public final class KafkaProducer: @unchecked Sendable {
     /// The fatal error that stopped this producer (the idempotent producer raises one when it cannot guarantee
     /// ordering any more); nil while it works. A producer with a fatal error fails every message: make a new one.
     public var fatalClientError: String? {
+        guard !closed else { return nil }
         var reason = [CChar](repeating: 0, count: 512)
         let code = rd_kafka_fatal_error(handle, &reason, reason.count)
         return code == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : RdKafkaConfig.text(reason)
     }
 
-    deinit {
-        // Undelivered messages stay in the caller's spool; waiting for them here would only delay shutdown.
+    /// Stops librdkafka: undelivered messages are purged without reports (they stay in the caller's spool;
+    /// waiting for them would only delay shutdown) and its threads are joined, so it references no value any
+    /// more. Later calls produce nothing. Not to be called while another call runs.
+    public func close() {
+        guard !closed else { return }
+        closed = true
         _ = rd_kafka_purge(handle, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
         topicHandles.withLock { handles in
             for topic in handles.byName.values { rd_kafka_topic_destroy(topic) }
         }
         rd_kafka_destroy(handle)
+    }
+
+    deinit {
+        close()
         for header in headers {
             header.name.deallocate()
             header.value.deallocate()
@@ -617,6 +644,14 @@ enum RdKafkaConfig {
             // The value is left out: it may be a password.
             throw KafkaError("librdkafka property '\(name)' is not accepted: \(text(reason))")
         }
+    }
+
+    /// The integer value `conf` holds for `name` (set, or librdkafka's default); nil if it has none.
+    static func integer(_ name: String, of conf: OpaquePointer) -> Int? {
+        var buffer = [CChar](repeating: 0, count: 64)
+        var size = buffer.count
+        guard rd_kafka_conf_get(conf, name, &buffer, &size) == RD_KAFKA_CONF_OK else { return nil }
+        return Int(text(buffer))
     }
 
     static func text(_ buffer: [CChar]) -> String {

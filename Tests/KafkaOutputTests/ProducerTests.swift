@@ -126,6 +126,60 @@ import Testing
         #expect(Set(groups.compactMap { $0.first ?? nil }).count > 1)
     }
 
+    /// Values librdkafka reads in place (not copied at produce) arrive intact: each buffer stays alive, and
+    /// is then overwritten, only after its delivery report. A value above `message.copy.max.bytes` (here 4096)
+    /// is copied anyway. After `close`, producing is refused and polling does nothing.
+    @Test func valuesReadInPlaceArriveAsTheyWereUntilTheirReport() throws {
+        let cluster = try MockKafkaCluster(brokers: 2)
+        try cluster.createTopic(name: "in-place", partitions: 2)
+        let producer = try KafkaTest.producer(cluster, extra: [("message.copy.max.bytes", "4096")])
+        let count: UInt32 = 300
+        func expected(_ token: UInt32) -> [UInt8] {
+            KafkaTest.value(token) + [UInt8](repeating: 0x61 + UInt8(token % 26), count: token % 3 == 0 ? 6000 : 500)
+        }
+        var buffers: [UInt32: UnsafeMutableRawBufferPointer] = [:]
+        for token in 0..<count {
+            let bytes = expected(token)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+            bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+            buffers[token] = buffer
+            let outcome = producer.produce(
+                topic: "in-place", key: Array("\(token)".utf8), value: UnsafeRawBufferPointer(buffer), timestampMs: 0,
+                partitionHash: nil, token: token, valueOutlivesMessage: true)
+            #expect(outcome == .queued)
+        }
+        var reports = 0
+        let done = producer.flush(timeoutMs: 60_000) { report in
+            #expect(report.error == nil)
+            // Done with it: scribble over it before freeing, as reuse of the memory would.
+            if let buffer = buffers.removeValue(forKey: report.token) {
+                buffer.initializeMemory(as: UInt8.self, repeating: 0x5a)
+                buffer.deallocate()
+            }
+            reports += 1
+        }
+        #expect(done && reports == Int(count) && buffers.isEmpty)
+        let consumed = try KafkaConsumer(bootstrapServers: cluster.bootstrapServers, topics: ["in-place"])
+            .readAll(expecting: Int(count), idleTimeoutMs: 10_000)
+        #expect(consumed.count == Int(count))
+        let intact = consumed.allSatisfy { message in
+            message.key.flatMap { UInt32(String(decoding: $0, as: UTF8.self)) }.map(expected) == message.value
+        }
+        #expect(intact)
+
+        producer.close()
+        let after = producer.produce(
+            topic: "in-place", key: nil, value: UnsafeRawBufferPointer(start: nil, count: 0), timestampMs: 0,
+            partitionHash: nil, token: 0)
+        guard case .rejected = after else {
+            Issue.record("produce after close: \(after)")
+            return
+        }
+        var served = 0
+        producer.poll(timeoutMs: 0) { _ in served += 1 }
+        #expect(served == 0 && producer.outstanding == 0 && producer.fatalClientError == nil)
+    }
+
     @Test func oversizedMessageIsDroppedNotRetried() throws {
         let cluster = try MockKafkaCluster(brokers: 1)
         let producer = try KafkaTest.producer(cluster, extra: [("message.max.bytes", "10000")])

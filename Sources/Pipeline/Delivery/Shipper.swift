@@ -46,6 +46,8 @@ public struct DeliveryCounters: Sendable, Equatable {
 
 /// Moves records from the spool to librdkafka and acknowledgements back.
 final class Shipper: @unchecked Sendable {
+    /// A record given to librdkafka, which reads its value in place until the delivery report: the slot keeps
+    /// the payload until then (or until the producer is closed or replaced).
     struct InFlight {
         var id: UInt64
         var payload: [UInt8]
@@ -77,6 +79,8 @@ final class Shipper: @unchecked Sendable {
     private var freeSlots: [UInt32]
     private var retryQueue: [(slot: UInt32, due: Double)] = []
     private var pendingAcks: [UInt64] = []
+    /// The topic of the last record sent, whose String the next record reuses when it names the same topic.
+    private var lastTopic: String?
 
     init(
         spool: any Spool, makeProducer: @escaping @Sendable () throws(KafkaError) -> KafkaProducer,
@@ -168,6 +172,9 @@ final class Shipper: @unchecked Sendable {
         }
         flushAcks()
         mergeTurn()
+        // librdkafka reads the payloads in `slots` in place (not copied at produce): it must be done with them
+        // before they can go.
+        producer.close()
         let left = inFlight + retryQueue.count
         if left > 0 || spool.counters.pendingEntries > 0 {
             let pending = spool.counters.pendingEntries
@@ -193,12 +200,13 @@ final class Shipper: @unchecked Sendable {
 
     /// Produces a record read from the spool at `sentAt` (the time its delivery latency counts from).
     private func send(_ entry: SpoolEntry, at sentAt: Double) {
-        guard let record = OutboundRecord(parsing: entry.payload) else {
+        guard let record = OutboundRecord(parsing: entry.payload, knownTopic: lastTopic) else {
             logger.error("spooled record \(entry.id) has an unknown format; dropping it")
             recordDrop(.rejected)
             pendingAcks.append(entry.id)
             return
         }
+        lastTopic = record.topic
         let slot = freeSlots.removeLast()
         slots[Int(slot)] = InFlight(
             id: entry.id, payload: entry.payload, record: record, firstSent: sentAt, attempts: 1)
@@ -213,7 +221,8 @@ final class Shipper: @unchecked Sendable {
                 producer.produce(
                     topic: f.record.topic, key: f.record.key,
                     value: UnsafeRawBufferPointer(rebasing: raw[f.record.valueOffset...]),
-                    timestampMs: f.record.timestampMs, partitionHash: f.record.partitionHash, token: slot)
+                    timestampMs: f.record.timestampMs, partitionHash: f.record.partitionHash, token: slot,
+                    valueOutlivesMessage: true)
             }
             switch outcome {
             case .queued:
@@ -234,14 +243,21 @@ final class Shipper: @unchecked Sendable {
 
     private func handle(_ report: DeliveryReport, at now: Double) {
         let slot = report.token
-        guard Int(slot) < slots.count, let f = slots[Int(slot)] else { return }
+        // Read in place: a copy of the slot would retain and release its payload and record.
+        let known = slots.withUnsafeBufferPointer { p -> (id: UInt64, firstSent: Double)? in
+            guard Int(slot) < p.count, let id = p[Int(slot)]?.id, let firstSent = p[Int(slot)]?.firstSent else {
+                return nil
+            }
+            return (id, firstSent)
+        }
+        guard let (id, firstSent) = known else { return }
         guard let error = report.error else {
-            let ms = (now - f.firstSent) * 1000
+            let ms = (now - firstSent) * 1000
             turn.acked += 1
             turn.latencyCount += 1
             turn.latencyTotalMs += ms
             turn.latencyMaxMs = max(turn.latencyMaxMs, ms)
-            release(slot: slot, id: f.id)
+            release(slot: slot, id: id)
             return
         }
         failed(slot: slot, error: error)
