@@ -69,7 +69,7 @@ extension DiskSpool {
                 SegmentFormat.appendFrame(payloads[position], id: firstID + UInt64(position - index), to: &frameBuffer)
             }
             if fresh && writer != nil { finishSegment() }
-            let written = writeWithRetry(count: end - index)
+            let written = writeWithRetry(payloads[index..<end])
             // The buffer is kept for the next batch, unless an unusually large one inflated it.
             if frameBuffer.capacity > 16 << 20 { frameBuffer = [] }
             guard written else {
@@ -105,14 +105,15 @@ extension DiskSpool {
         }
     }
 
-    /// Writes `frameBuffer` (`count` frames) to the current segment, or to a new one when there is none.
-    /// False when given up (closed, or a write error under `dropNewest`).
-    private func writeWithRetry(count: Int) -> Bool {
+    /// Writes `frameBuffer` (the frames of `payloads`) to the current segment, or to a new one when there is
+    /// none. False when given up (closed, or a write error under `dropNewest`).
+    private func writeWithRetry(_ payloads: ArraySlice<[UInt8]>) -> Bool {
+        let count = payloads.count
         var delay = options.retryInterval
         while true {
             let failure = writer == nil ? startSegment() : writeFrames()
             guard let (path, code) = failure else {
-                commit(count: count)
+                commit(payloads)
                 return true
             }
             lock.withLock { stats.writeErrors += 1 }
@@ -172,12 +173,21 @@ extension DiskSpool {
         return writeFrames()
     }
 
-    /// The written frames become readable.
-    private func commit(count: Int) {
+    /// The written frames (of `payloads`) become readable, and are kept for the reader while its memory bound
+    /// allows.
+    private func commit(_ payloads: ArraySlice<[UInt8]>) {
         guard var writer else { return }
+        let count = payloads.count
+        let firstID = nextID
+        var offset = writer.size
         writer.size += Int64(frameBuffer.count)
         self.writer = writer
         lock.withLock {
+            for (position, payload) in zip(firstID..., payloads) {
+                let frame = RecentFrame(id: position, segmentFirstID: writer.firstID, offset: offset, payload: payload)
+                guard recent.append(frame) else { break }
+                offset += Int64(SegmentFormat.frameHeaderSize + payload.count)
+            }
             if let last = segments.indices.last, segments[last].firstID == writer.firstID {
                 segments[last].size = writer.size
                 segments[last].readableEnd = writer.size

@@ -42,9 +42,10 @@ extension DiskSpool {
         var entries: [SpoolEntry] = []
         while true {
             syncStateIfDue()
-            guard let view = lock.withLock({ closed ? nil : makeView() }) else { return [] }
+            let taken = lock.withLock { closed ? nil : (makeView(), recent.take(from: expectedID, count: wanted)) }
+            guard let (view, cached) = taken else { return [] }
             var losses: [Loss] = []
-            let movedOn = scan(view, wanted: wanted, into: &entries, losses: &losses)
+            let movedOn = scan(view, cached: cached, wanted: wanted, into: &entries, losses: &losses)
             settle(losses)
             if !entries.isEmpty { return entries }
             if movedOn { continue }
@@ -70,8 +71,12 @@ extension DiskSpool {
             hasLater: (segments.last?.firstID ?? 0) > reference, nextID: nextID, version: dataVersion)
     }
 
-    /// Reads frames into `entries`; true when it finished a segment (there may be more to read at once).
-    private func scan(_ view: ReadView, wanted: Int, into entries: inout [SpoolEntry], losses: inout [Loss]) -> Bool {
+    /// Reads frames into `entries`, taking from `cached` each frame that is the next one at the scanner's place;
+    /// true when it finished a segment (there may be more to read at once).
+    private func scan(
+        _ view: ReadView, cached: [RecentFrame], wanted: Int, into entries: inout [SpoolEntry],
+        losses: inout [Loss]
+    ) -> Bool {
         if scanner == nil {
             guard let segment = view.segment else {
                 if expectedID < view.nextID {
@@ -96,7 +101,22 @@ extension DiskSpool {
         }
         guard let scanner else { return false }
         if let segment = view.segment { scanner.limit = segment.readableEnd }
+        var cached = cached[...]
         while entries.count < wanted {
+            while let first = cached.first, first.id < expectedID { cached.removeFirst() }
+            if let frame = cached.first, frame.id == expectedID, frame.segmentFirstID == scannerFirstID,
+                frame.offset == scanner.offset
+            {
+                // The frame the file holds here, as it was written.
+                cached.removeFirst()
+                scanner.skipFrame(payloadLength: frame.payload.count)
+                damage = nil
+                expectedID = frame.id + 1
+                if frame.id < recoveredDone.end && recoveredDone.contains(frame.id) { continue }
+                entries.append(SpoolEntry(id: frame.id, payload: frame.payload))
+                takenFromMemory += 1
+                continue
+            }
             switch scanner.next() {
             case .frame(let id, let index, let length, let offset):
                 guard id >= expectedID else { continue }

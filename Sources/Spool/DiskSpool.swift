@@ -13,8 +13,12 @@
 //   nothing acknowledged; power loss may replay up to about a second of acknowledgements (duplicates, never
 //   loss).
 //
+// Reads of what this process appended come from memory (RecentFrames.swift, up to `writeThroughBytes`, 16 MiB
+// by default): the file is read for the rest, and after a restart.
+//
 // Memory stays bounded whatever the backlog: the appender holds one encoded batch, the reader one read buffer
-// (1 MiB, or one frame if larger) and the entries of one `read`; everything else stays on disk.
+// (1 MiB, or one frame if larger) and the entries of one `read`, and the write-through frames their bound;
+// everything else stays on disk.
 //
 // Threads: the publisher appends (under `appendLock`), the shipper reads (under `readLock`) and acknowledges
 // (under `stateLock`). Shared bookkeeping lives under `lock`, held only for memory updates, never across a
@@ -46,11 +50,14 @@ public struct DiskSpoolOptions: Sendable {
     public var maxRetryInterval: Double
     /// What `append` does when `maxSize` is reached.
     public var policy: SpoolFullPolicy
+    /// Bytes of recently appended payloads kept in memory for the reader (RecentFrames.swift); 0 turns that off.
+    public var writeThroughBytes: Int
 
     /// Options for a spool in `path`.
     public init(
         path: String, maxSize: Int64, segmentSize: Int64, readAhead: Int = 512,
-        retryInterval: Double = 1, maxRetryInterval: Double = 30, policy: SpoolFullPolicy = .block
+        retryInterval: Double = 1, maxRetryInterval: Double = 30, policy: SpoolFullPolicy = .block,
+        writeThroughBytes: Int = 16 << 20
     ) {
         self.path = path
         self.maxSize = maxSize
@@ -59,6 +66,7 @@ public struct DiskSpoolOptions: Sendable {
         self.retryInterval = retryInterval
         self.maxRetryInterval = maxRetryInterval
         self.policy = policy
+        self.writeThroughBytes = writeThroughBytes
     }
 }
 
@@ -116,6 +124,8 @@ public final class DiskSpool: Spool, @unchecked Sendable {
     /// Moves whenever there is something new to read (a commit, a new or finished segment).
     var dataVersion: UInt64 = 0
     var injectedWriteFailures: [Int32] = []
+    /// Appended frames the reader takes from memory instead of the file.
+    var recent: RecentFrames
 
     // The appender's, under `appendLock`.
     let appendLock = SpoolLock()
@@ -131,6 +141,8 @@ public final class DiskSpool: Spool, @unchecked Sendable {
     /// What was done before this process started: such frames are skipped, not handed out.
     var recoveredDone = AckTracker(cursor: 1)
     var damage: DamageSite?
+    /// Entries handed out from write-through memory rather than read from the file (for tests).
+    var takenFromMemory = 0
 
     // The state file, under `stateLock`.
     let stateLock = SpoolLock()
@@ -168,6 +180,7 @@ public final class DiskSpool: Spool, @unchecked Sendable {
         self.directoryFD = directoryFD
         let limit = options.maxSize == 0 ? options.segmentSize : min(options.segmentSize, options.maxSize)
         maxPayload = Int(min(limit - overhead, Int64(UInt32.max)))
+        recent = RecentFrames(limit: options.writeThroughBytes)
         state = opened.file
         try recover(snapshot: opened.snapshot, problem: opened.problem)
         let left = counters
@@ -219,6 +232,7 @@ public final class DiskSpool: Spool, @unchecked Sendable {
             return
         }
         closed = true
+        recent.removeAll()
         readable.broadcast()
         writable.broadcast()
         drained.broadcast()

@@ -73,6 +73,12 @@ final class SegmentScanner {
         [UInt8](UnsafeRawBufferPointer(start: buffer + index, count: length))
     }
 
+    /// Moves past a frame with a payload of `payloadLength` bytes at the current offset without reading it (the
+    /// caller has its bytes).
+    func skipFrame(payloadLength: Int) {
+        offset += Int64(SegmentFormat.frameHeaderSize + payloadLength)
+    }
+
     func next() -> Step {
         guard offset < limit else { return .end }
         let start = offset

@@ -167,10 +167,11 @@ import Testing
         spool.close()
     }
 
+    /// Without write-through memory the reader reads every frame back from the file.
     @Test func damageMetWhileRunningIsCountedWhenRead() throws {
         let scratch = ScratchDirectory()
         let log = LogRecorder()
-        let spool = try DiskSpool(options: options(scratch.spoolPath), logger: log.logger)
+        let spool = try DiskSpool(options: options(scratch.spoolPath, writeThroughBytes: 0), logger: log.logger)
         #expect(spool.append(payloads(10)) == 10)
         let segment = try #require(scratch.segmentFiles().first)
         let frame = try frames(in: segment)[4]
@@ -181,6 +182,28 @@ import Testing
         #expect(log.contains(.error, segment, "offset \(frame.offset)", "id 5"))
         spool.acknowledge(ids)
         #expect(spool.waitUntilEmpty(timeout: 5))
+        spool.close()
+    }
+
+    /// With write-through memory, frames the reader takes from memory are delivered as they were written, damage
+    /// done to the file afterwards notwithstanding; frames beyond the memory bound are read from the file, so
+    /// damage to one of those is met, counted and logged.
+    @Test func framesBeyondTheWriteThroughBoundAreReadFromTheFile() throws {
+        let scratch = ScratchDirectory()
+        let log = LogRecorder()
+        // Each 100-byte payload counts 164 bytes against the bound: frames 1-5 are kept, 6-10 are not.
+        let spool = try DiskSpool(
+            options: options(scratch.spoolPath, writeThroughBytes: 5 * 164), logger: log.logger)
+        #expect(spool.append(payloads(10)) == 10)
+        let segment = try #require(scratch.segmentFiles().first)
+        let located = try frames(in: segment)
+        try flipBit(in: segment, at: located[2].offset + 40)  // id 3, in memory
+        try flipBit(in: segment, at: located[7].offset + 40)  // id 8, only on disk
+        let entries = readEntries(spool, count: 9)
+        #expect(entries.map(\.id) == [1, 2, 3, 4, 5, 6, 7, 9, 10])
+        #expect(entries.map(\.payload) == entries.map { payloads(1, first: Int($0.id) - 1)[0] })
+        #expect(spool.counters.corruptFrames == 1)
+        #expect(log.contains(.error, segment, "offset \(located[7].offset)", "id 8"))
         spool.close()
     }
 }

@@ -232,10 +232,33 @@ import Testing
         #expect(reader.wait() == [])
     }
 
-    @Test func concurrentAppendReadAndAcknowledgeLoseAndDuplicateNothing() throws {
+    /// Write-through memory bounded to five frames: a reader behind the appender reads what memory did not keep
+    /// from the file, and takes kept frames from memory only once it reaches them, in order.
+    @Test func aReaderBehindTheWriteThroughBoundReadsTheGapFromTheFile() throws {
         let scratch = ScratchDirectory()
         let spool = try DiskSpool(
-            options: options(scratch.spoolPath, maxSize: 64 * 1024, segmentSize: 16 * 1024),
+            options: options(scratch.spoolPath, writeThroughBytes: 5 * 164), logger: LogRecorder().logger)
+        let sent = payloads(10) + payloads(10, size: 90, first: 10)
+        #expect(spool.append(Array(sent[0..<10])) == 10)  // 1-5 kept, 6-10 only on disk
+        var received = spool.read(max: 7, timeout: 1)  // 1-5 from memory, 6-7 from the file
+        received += spool.read(max: 1, timeout: 1)  // 8 from the file; memory now holds nothing the reader needs
+        #expect(spool.append(Array(sent[10...])) == 10)  // 11-15 kept, 16-20 only on disk
+        received += readEntries(spool, count: 12)  // 9-10 from the file, 11-15 from memory, 16-20 from the file
+        #expect(received.map(\.id) == Array(1...20))
+        let payloadsAsSent = received.map(\.payload) == sent
+        #expect(payloadsAsSent)
+        #expect(spool.readLock.withLock { spool.takenFromMemory } == 10)
+        spool.close()
+    }
+
+    /// With the reader taking every frame from the file (0), from memory (the default bound), and both in turn
+    /// (a bound of about 24 frames, which a reader behind the appender outruns).
+    @Test(arguments: [0, 3000, 16 << 20])
+    func concurrentAppendReadAndAcknowledgeLoseAndDuplicateNothing(writeThroughBytes: Int) throws {
+        let scratch = ScratchDirectory()
+        let spool = try DiskSpool(
+            options: options(
+                scratch.spoolPath, maxSize: 64 * 1024, segmentSize: 16 * 1024, writeThroughBytes: writeThroughBytes),
             logger: LogRecorder().logger)
         let total = 5000
         let publisher = Background {
@@ -253,6 +276,12 @@ import Testing
         #expect(publisher.wait() == total)
         #expect(received.map(\.payload) == payloads(total, size: 60))
         #expect(Set(received.map(\.id)).count == total)
+        let fromMemory = spool.readLock.withLock { spool.takenFromMemory }
+        switch writeThroughBytes {
+        case 0: #expect(fromMemory == 0)
+        case 3000: #expect(fromMemory > 0 && fromMemory < total, "\(fromMemory) of \(total) from memory")
+        default: #expect(fromMemory > total / 2, "\(fromMemory) of \(total) from memory")
+        }
         #expect(spool.waitUntilEmpty(timeout: 5))
         spool.close()
         #expect(scratch.files() == ["wb-spool.state"])

@@ -80,11 +80,11 @@ final class ScratchDirectory {
 
 func options(
     _ path: String, maxSize: Int64 = 0, segmentSize: Int64 = 1 << 20, policy: SpoolFullPolicy = .block,
-    retryInterval: Double = 1
+    retryInterval: Double = 1, writeThroughBytes: Int = 16 << 20
 ) -> DiskSpoolOptions {
     DiskSpoolOptions(
         path: path, maxSize: maxSize, segmentSize: segmentSize, readAhead: 512, retryInterval: retryInterval,
-        maxRetryInterval: retryInterval * 4, policy: policy)
+        maxRetryInterval: retryInterval * 4, policy: policy, writeThroughBytes: writeThroughBytes)
 }
 
 /// Distinct payloads of `size` bytes, numbered from `first`.
