@@ -5,6 +5,9 @@
 // Swift 5): an enum's payload sits at its start, an array is one pointer to its storage object, whose count is
 // at byte 16 and whose elements start at byte 32 (after the object header and the count and capacity words).
 // The layout is checked once at startup; where it does not hold, the payload is bound as usual.
+//
+// A `.string` payload is read the same way by the encoder: its two words (the 64-bit String ABI, as for keys)
+// are written out directly when they hold a small string, so that no value pays a retain and a release.
 
 extension FieldValue {
     /// Calls `body` with the entries of the object held by `entries[i].value`, or with nil when that value is not
@@ -48,6 +51,26 @@ extension FieldValue {
         let count = storage.load(fromByteOffset: 16, as: Int.self)
         return UnsafeBufferPointer(start: (storage + 32).assumingMemoryBound(to: T.self), count: count)
     }
+
+    /// The two words of the String held by the `.string` value at `v` (only where `stringWordsReadInPlace`).
+    @inline(__always)
+    static func stringWords(at v: UnsafePointer<FieldValue>) -> (UInt64, UInt64) {
+        let raw = UnsafeRawPointer(v)
+        return (raw.load(as: UInt64.self), raw.load(fromByteOffset: 8, as: UInt64.self))
+    }
+
+    /// Whether a `.string` value starts with its String's two words: checked once, on a small string, an empty
+    /// one and a large one.
+    static let stringWordsReadInPlace: Bool = {
+        #if _pointerBitWidth(_64)
+            return ["x", "", "a string too long to be small"].allSatisfy { (text: String) in
+                withUnsafePointer(to: FieldValue.string(text)) { stringWords(at: $0) }
+                    == unsafeBitCast(text, to: (UInt64, UInt64).self)
+            }
+        #else
+            return false
+        #endif
+    }()
 
     /// Whether `arrayElements` reads this runtime's layout: checked once, on values of every shape it meets
     /// (an empty list, a list, an object).

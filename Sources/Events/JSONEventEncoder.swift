@@ -283,7 +283,14 @@ struct Writer {
         case .int(let i): integer(i)
         case .uint(let u): unsigned(u)
         case .double(let d): double(d)
-        case .string(let s): string(s)
+        case .string:
+            #if _endian(little) && _pointerBitWidth(_64)
+                if FieldValue.stringWordsReadInPlace {
+                    let (w0, w1) = FieldValue.stringWords(at: v)
+                    if appendSmallPlain(w0, w1, colon: false) { return }
+                }
+            #endif
+            if case .string(let s) = v.pointee { string(s) }
         case .timestamp(let t): timestamp(t)
         case .array:
             FieldValue.withElements(ofListAt: v) { elements($0 ?? UnsafeBufferPointer(start: nil, count: 0)) }

@@ -165,6 +165,27 @@ import Testing
         }
     }
 
+    /// String values are written from their two words where they lie when small and plain; every other string
+    /// (needing an escape, non-ASCII, or too long to be small) takes the general path. Both must give the JSON of
+    /// the string, in objects and in lists.
+    @Test func stringValuesReadInPlaceEncodeAsTheirText() throws {
+        #expect(FieldValue.stringWordsReadInPlace)
+        let pieces = ["a", "Z", "9", " ", "\"", "\\", "\n", "\u{1}", "<", "&", "é", "\u{2028}", "/"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let length = Int.random(in: 0...20, using: &generator)
+            let text = (0..<length).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let e = Event(timestamp: Timestamp(nanoseconds: 0), fields: ["s": .string(text), "l": .strings([text, "x"])])
+            let json = encoder.encode(e)
+            let decoded = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            #expect(decoded["s"] as? String == text, "\(json)")
+            #expect(decoded["l"] as? [String] == [text, "x"], "\(json)")
+            if text.utf8.count <= 15 && text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " " || $0 == "/") }) {
+                #expect(json.contains("\"s\":\"\(text)\""), "\(json)")
+            }
+        }
+    }
+
     static func foundation(_ v: FieldValue) -> Any {
         switch v {
         case .int(let i): return i
