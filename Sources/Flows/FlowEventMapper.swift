@@ -39,8 +39,8 @@ public struct FlowEventMapper: Sendable {
         communityID = CommunityID(seed: communityIDSeed)
     }
 
-    /// The Packetbeat flow event for `report`.
-    public func event(for report: FlowReport) -> Event {
+    /// The Packetbeat flow event for `report`; `cache` holds what a worker's events repeat (one per thread).
+    public func event(for report: FlowReport, cache: FlowEventCache = FlowEventCache()) -> Event {
         let r = report.record, time = report.time, final = report.final, reason = report.reason
         let src = r.sourceEndpoint, dst = r.destinationEndpoint
         let proto = r.key.ipProtocol
@@ -76,14 +76,14 @@ public struct FlowEventMapper: Sendable {
         var source = Fields(capacity: 5)
         source.append("ip", .string(srcIP))
         if hasPorts { source.append("port", .uint(UInt64(src.port))) }
-        if r.hasMACs { source.append("mac", .string(r.sourceMAC.description)) }
+        if r.hasMACs { source.append("mac", .string(cache.text(of: r.sourceMAC))) }
         source.append("bytes", .uint(r.bytes.source))
         source.append("packets", .uint(r.packets.source))
 
         var destination = Fields(capacity: 6)
         destination.append("ip", .string(dstIP))
         if hasPorts { destination.append("port", .uint(UInt64(dst.port))) }
-        if r.hasMACs { destination.append("mac", .string(r.destinationMAC.description)) }
+        if r.hasMACs { destination.append("mac", .string(cache.text(of: r.destinationMAC))) }
         if r.packets.destination > 0 {
             destination.append("bytes", .uint(r.bytes.destination))
             destination.append("packets", .uint(r.packets.destination))
@@ -109,6 +109,31 @@ public struct FlowEventMapper: Sendable {
         related.append("ip", srcIP == dstIP ? .array([.string(srcIP)]) : .array([.string(srcIP), .string(dstIP)]))
         fields.append("related", .object(related))
         return Event(timestamp: time, fields: fields)
+    }
+}
+
+/// What the flow events one thread builds repeat, formatted once: the text of the MAC addresses seen last. A
+/// host's flows nearly all name the same few (its own, its gateway's), and formatting one makes a 17-byte string
+/// in its own allocation. Not thread-safe: one per publish worker.
+public final class FlowEventCache {
+    /// Addresses kept, replaced in turn.
+    static let macSlots = 8
+    private var macs: [(value: UInt64, text: String)] = []
+    private var nextSlot = 0
+
+    public init() { macs.reserveCapacity(Self.macSlots) }
+
+    /// `mac`'s text (`MACAddress.description`).
+    func text(of mac: MACAddress) -> String {
+        for i in macs.indices where macs[i].value == mac.value { return macs[i].text }
+        let text = mac.description
+        if macs.count < Self.macSlots {
+            macs.append((mac.value, text))
+        } else {
+            macs[nextSlot] = (mac.value, text)
+            nextSlot = (nextSlot + 1) % Self.macSlots
+        }
+        return text
     }
 }
 

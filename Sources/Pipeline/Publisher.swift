@@ -183,14 +183,16 @@ public final class Publisher: @unchecked Sendable {
 
     /// One worker: takes, prepares and encodes batches, and hands each to the writer.
     func work() {
-        // What repeats across this worker's TLS events (certificates, fingerprints), computed once.
+        // What repeats across this worker's TLS events (certificates, fingerprints) and flow events (MACs),
+        // computed once.
         let cache = TLSEventCache()
+        let flowCache = FlowEventCache()
         while true {
             guard let (number, batch) = queue.takeNumbered(timeout: 0.5) else {
                 if queue.isDrained { break }
                 continue
             }
-            let (encoded, events, processed) = prepareAndEncode(batch, cache: cache)
+            let (encoded, events, processed) = prepareAndEncode(batch, cache: cache, flowCache: flowCache)
             turn.lock()
             // Up to twice `workers` batches wait for the writer; the one it needs next is always let in.
             while number >= nextToWrite + UInt64(2 * workers) { turn.wait() }
@@ -226,7 +228,9 @@ public final class Publisher: @unchecked Sendable {
 
     /// The batch prepared (the pipeline's layers and processors applied) and encoded chunk by chunk, the number
     /// of events the processors kept, and what the processors did.
-    func prepareAndEncode(_ batch: EventBatch, cache: TLSEventCache) -> (EncodedBatch, Int, ProcessorCounters) {
+    func prepareAndEncode(_ batch: EventBatch, cache: TLSEventCache, flowCache: FlowEventCache)
+        -> (EncodedBatch, Int, ProcessorCounters)
+    {
         var encoded = EncodedBatch()
         encoded.records.reserveCapacity(batch.count)
         var kept = 0
@@ -252,7 +256,7 @@ public final class Publisher: @unchecked Sendable {
             add(&event, client: pending.client, nullFree: pending.report.eventHoldsNoNulls)
         }
         for report in batch.flowReports {
-            var event = settings.flowMapper.event(for: report)
+            var event = settings.flowMapper.event(for: report, cache: flowCache)
             add(&event, client: EventBatcher.flowsClient, nullFree: FlowEventMapper.eventsHoldNoNulls)
         }
         if !chunk.isEmpty { encodeChunk() }

@@ -350,3 +350,17 @@ struct FlowHarness {
         #expect(PacketbeatFlowID.make(r) == Base64.encode(expected, padding: false))
     }
 }
+
+@Suite struct FlowEventCacheTests {
+    /// The cache gives each address's own text, whichever addresses it holds or has replaced: 2,000 lookups of
+    /// 20 addresses through its 8 slots.
+    @Test func macTextIsTheAddresssOwnWhateverTheCacheHolds() {
+        let cache = FlowEventCache()
+        var generator = SystemRandomNumberGenerator()
+        let pool = (0..<20).map { _ in MACAddress(UInt64.random(in: 0...0xffff_ffff_ffff, using: &generator)) }
+        for _ in 0..<2000 {
+            let mac = pool.randomElement(using: &generator)!
+            #expect(cache.text(of: mac) == mac.description)
+        }
+    }
+}
