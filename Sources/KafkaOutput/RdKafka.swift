@@ -297,7 +297,9 @@ private final class ProducerCallbacks: @unchecked Sendable {
     private let serving = Mutex<Void>(())
     private var pending: [DeliveryReport] = []
     private var topicNames: [UInt: String] = [:]
-    private let choosers = Mutex<[UInt: PartitionChooser]>([:])
+    /// The topic of the last report (most outputs have one topic: no hashing per report).
+    private var lastTopic: (key: UInt, name: String)?
+    private let choosers = Mutex(Choosers())
     private let errors = Mutex<(last: String?, lastSpecific: String?)>((nil, nil))
     private let partitioner: KafkaPartitioner
     private let logger: Logger
@@ -322,12 +324,15 @@ private final class ProducerCallbacks: @unchecked Sendable {
         let tag = MessageTag(packed: UInt64(UInt(bitPattern: message.pointee._private)))
         let topicKey = UInt(bitPattern: message.pointee.rkt)
         let topic: String
-        if let known = topicNames[topicKey] {
+        if let last = lastTopic, last.key == topicKey {
+            topic = last.name
+        } else if let known = topicNames[topicKey] {
             topic = known
         } else {
             topic = String(cString: rd_kafka_topic_name(message.pointee.rkt))
             topicNames[topicKey] = topic
         }
+        lastTopic = (topicKey, topic)
         var error: KafkaDeliveryError?
         if message.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
             error = KafkaDeliveryError(
@@ -382,9 +387,31 @@ private final class ProducerCallbacks: @unchecked Sendable {
         isAvailable: (Int32) -> Bool
     ) -> Int32 {
         choosers.withLock { choosers in
-            let seed = choosers[topic] == nil ? UInt64.random(in: .min ... .max) : 0
-            return choosers[topic, default: PartitionChooser(partitioner: partitioner, seed: seed)].choose(
+            let i = choosers.index(of: topic, partitioner: partitioner)
+            return choosers.list[i].choose(
                 key: key, precomputedHash: partitionHash, partitionCount: count, isAvailable: isAvailable)
+        }
+    }
+
+    /// Each topic's partition chooser (a random seed each), found without hashing when the topic is the last
+    /// one's.
+    struct Choosers {
+        var list: [PartitionChooser] = []
+        var byTopic: [UInt: Int] = [:]
+        var last: (topic: UInt, index: Int)?
+
+        mutating func index(of topic: UInt, partitioner: KafkaPartitioner) -> Int {
+            if let last, last.topic == topic { return last.index }
+            let index: Int
+            if let known = byTopic[topic] {
+                index = known
+            } else {
+                index = list.count
+                list.append(PartitionChooser(partitioner: partitioner, seed: UInt64.random(in: .min ... .max)))
+                byTopic[topic] = index
+            }
+            last = (topic, index)
+            return index
         }
     }
 }
