@@ -13,8 +13,9 @@ struct RecentFrame {
     let offset: Int64
     let payload: [UInt8]
 
-    /// What it counts against the bound: the payload and the bookkeeping around it.
-    var cost: Int { payload.count + 64 }
+    /// What it counts against the bound: the payload's allocation (an encoder's buffer may be larger than what
+    /// it holds) and the bookkeeping around it.
+    var cost: Int { payload.capacity + 64 }
 }
 
 /// Recently appended frames, oldest first, up to a byte bound (used under the spool's `lock`).

@@ -175,12 +175,14 @@ import Testing
         for _ in 0..<2000 {
             let length = Int.random(in: 0...20, using: &generator)
             let text = (0..<length).map { _ in pieces.randomElement(using: &generator)! }.joined()
-            let e = Event(timestamp: Timestamp(nanoseconds: 0), fields: ["s": .string(text), "l": .strings([text, "x"])])
+            let e = Event(
+                timestamp: Timestamp(nanoseconds: 0), fields: ["s": .string(text), "l": .strings([text, "x"])])
             let json = encoder.encode(e)
             let decoded = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
             #expect(decoded["s"] as? String == text, "\(json)")
             #expect(decoded["l"] as? [String] == [text, "x"], "\(json)")
-            if text.utf8.count <= 15 && text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " " || $0 == "/") }) {
+            let plain = text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " " || $0 == "/") }
+            if text.utf8.count <= 15 && plain {
                 #expect(json.contains("\"s\":\"\(text)\""), "\(json)")
             }
         }

@@ -191,9 +191,10 @@ import Testing
     @Test func framesBeyondTheWriteThroughBoundAreReadFromTheFile() throws {
         let scratch = ScratchDirectory()
         let log = LogRecorder()
-        // Each 100-byte payload counts 164 bytes against the bound: frames 1-5 are kept, 6-10 are not.
+        // The bound holds five 100-byte payloads (with their bookkeeping): frames 1-5 are kept, 6-10 are not.
         let spool = try DiskSpool(
-            options: options(scratch.spoolPath, writeThroughBytes: 5 * 164), logger: log.logger)
+            options: options(scratch.spoolPath, writeThroughBytes: 5 * (payloads(1)[0].capacity + 64)),
+            logger: log.logger)
         #expect(spool.append(payloads(10)) == 10)
         let segment = try #require(scratch.segmentFiles().first)
         let located = try frames(in: segment)

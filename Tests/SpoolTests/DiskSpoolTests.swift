@@ -237,8 +237,9 @@ import Testing
     @Test func aReaderBehindTheWriteThroughBoundReadsTheGapFromTheFile() throws {
         let scratch = ScratchDirectory()
         let spool = try DiskSpool(
-            options: options(scratch.spoolPath, writeThroughBytes: 5 * 164), logger: LogRecorder().logger)
-        let sent = payloads(10) + payloads(10, size: 90, first: 10)
+            options: options(scratch.spoolPath, writeThroughBytes: 5 * (payloads(1)[0].capacity + 64)),
+            logger: LogRecorder().logger)
+        let sent = payloads(20)
         #expect(spool.append(Array(sent[0..<10])) == 10)  // 1-5 kept, 6-10 only on disk
         var received = spool.read(max: 7, timeout: 1)  // 1-5 from memory, 6-7 from the file
         received += spool.read(max: 1, timeout: 1)  // 8 from the file; memory now holds nothing the reader needs
