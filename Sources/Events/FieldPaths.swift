@@ -284,25 +284,38 @@ extension Fields {
         cursor.isLast ? nil : walk(ParentCursor(base: cursor))
     }
 
-    mutating func set<C: PathCursor>(_ c: C, _ value: FieldValue) {
+    mutating func set<C: PathCursor>(_ c: C, _ value: FieldValue) { _ = set(c, value, replacingNonObjects: true) }
+
+    /// Sets the value at `cursor`, creating missing objects on the way. A value that is not an object where the
+    /// path needs one is replaced by an object (`replacingNonObjects`) or returned, nothing changed: only
+    /// objects that already exist are walked before it, so the walk has created nothing yet.
+    mutating func set<C: PathCursor>(_ c: C, _ value: FieldValue, replacingNonObjects: Bool) -> FieldValue? {
         guard !c.isLast else {
             if let i = index(c) {
                 items[i].value = value
             } else {
                 items.append(Entry(key: c.key(), value: value))
             }
-            return
+            return nil
         }
         guard let i = index(c) else {
             var inner = Fields()
             inner.set(c.advanced(), value)
             items.append(Entry(key: c.key(), value: .object(inner)))
-            return
+            return nil
         }
-        var inner = items[i].value.object ?? Fields()
+        var inner: Fields
+        if let object = items[i].value.object {
+            inner = object
+        } else if replacingNonObjects {
+            inner = Fields()
+        } else {
+            return items[i].value
+        }
         items[i].value = .null  // drop the second reference, so the inner object is changed in place
-        inner.set(c.advanced(), value)
+        let blocker = inner.set(c.advanced(), value, replacingNonObjects: replacingNonObjects)
         items[i].value = .object(inner)
+        return blocker
     }
 
     mutating func update<C: PathCursor, R>(_ c: C, _ body: (inout FieldValue?) throws -> R) rethrows -> R {
@@ -411,6 +424,12 @@ extension Fields {
 
     /// Sets the value at `path` (see `set(_: String, _:)`).
     public mutating func set(_ path: FieldPath, _ value: FieldValue) { path.withCursor { set($0, value) } }
+
+    /// Sets the value at `path` as libbeat's Put does, in one walk: where a value that is not an object stands
+    /// where the path needs one, nothing changes and that value is returned; nil when the value was set.
+    public mutating func setUnlessBlocked(_ path: FieldPath, _ value: FieldValue) -> FieldValue? {
+        path.withCursor { set($0, value, replacingNonObjects: false) }
+    }
 
     /// Changes the value at `path` in place (see `update(_: String, _:)`).
     public mutating func update<R>(_ path: FieldPath, _ body: (inout FieldValue?) throws -> R) rethrows -> R {

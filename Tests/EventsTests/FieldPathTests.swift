@@ -56,6 +56,20 @@ import Testing
             b.set(text, .string("new"))
             #expect(a == b, "set \(text)")
 
+            // The one-walk put against its definition: the parent walk's blocker, else `set`.
+            var c = tree
+            let blocker = c.setUnlessBlocked(path, .string("new"))
+            switch tree.walkToParent(of: text) {
+            case .found(let v)?, .blocked(let v)?:
+                if case .object = v {
+                    #expect(blocker == nil && c == b, "setUnlessBlocked \(text)")
+                } else {
+                    #expect(blocker == v && c == tree, "setUnlessBlocked \(text)")
+                }
+            case .missing?, nil:
+                #expect(blocker == nil && c == b, "setUnlessBlocked \(text)")
+            }
+
             a = tree
             b = tree
             #expect(a.remove(path) == b.remove(text), "remove \(text)")

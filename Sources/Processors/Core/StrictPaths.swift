@@ -95,8 +95,16 @@ extension Event {
     /// Writes `value` at `path`, failing where libbeat's `PutValue` fails: a scalar in the way, a
     /// non-time `@timestamp`, a non-object `@metadata`.
     mutating func putChecked(_ path: EventPath, _ value: FieldValue) throws(ProcessorFailure) {
-        try checkPut(path, value)
-        put(path, value)
+        let blocker: FieldValue?
+        switch path.root {
+        case .fields: blocker = fields.setUnlessBlocked(path.path, value)
+        case .metadataField: blocker = metadata.setUnlessBlocked(path.path, value)
+        case .timestamp, .metadata:
+            try checkPut(path, value)
+            put(path, value)
+            return
+        }
+        if let blocker { throw ProcessorFailure(FieldLookup.notAnObject(blocker)) }
     }
 
     /// Throws what `putChecked` would throw, changing nothing: lets a processor validate before it mutates.
