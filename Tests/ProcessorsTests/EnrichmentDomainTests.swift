@@ -254,6 +254,38 @@ private var allTargets: KeyValuePairs<String, Any?> {
         }
     }
 
+    /// Random names over the rules' labels (any case, empty labels, a trailing dot) split alike on both paths,
+    /// with this list and with the full Debian list (the byte path stops its search early; the generic one
+    /// tries every suffix).
+    @Test func randomNamesSplitAlikeOnBothPaths() throws {
+        let labels = [
+            "x", "Www", "com", "COM", "co", "uk", "np", "gov", "b", "c", "deep", "a", "blogspot", "github", "io",
+            "xn--55qx5d", "cn", "", "ck", "www", "kawasaki", "jp", "city", "nothing", "s3", "amazonaws",
+        ]
+        var lists = [list]
+        if let text = try? String(contentsOfFile: "/usr/share/publicsuffix/public_suffix_list.dat", encoding: .utf8) {
+            lists.append(PublicSuffixList(text: text))
+        }
+        var generator = SystemRandomNumberGenerator()
+        for list in lists {
+            for _ in 0..<3000 {
+                var name = (0..<Int.random(in: 1...6, using: &generator))
+                    .map { _ in labels.randomElement(using: &generator)! }.joined(separator: ".")
+                if Bool.random(using: &generator) { name += "." }
+                let fast: Result<DomainSplit?, ProcessorFailure>
+                do throws(ProcessorFailure) { fast = .success(try list.splitASCII(name)) } catch { fast = .failure(error) }
+                let generic: Result<DomainSplit?, ProcessorFailure>
+                do throws(ProcessorFailure) {
+                    generic = .success(try list.splitGeneric(name))
+                } catch {
+                    generic = .failure(error)
+                }
+                #expect("\(fast)" == "\(generic)", "\(name)")
+            }
+        }
+        #expect(lists.count == 2, "the Debian list (package publicsuffix) is installed")
+    }
+
     @Test func nonASCIINamesTakeTheGenericPath() throws {
         #expect(try list.splitASCII("example.公司.cn") == nil)
         #expect(try list.split("www.example.公司.cn").registeredDomain == "example.公司.cn")

@@ -25,10 +25,16 @@ struct PublicSuffixList: Sendable {
         static let rule = Kind(rawValue: 1)
         static let wildcardChildren = Kind(rawValue: 2)
         static let exception = Kind(rawValue: 4)
+        /// Some longer rule ends with this suffix (only in `lookup`).
+        static let parent = Kind(rawValue: 8)
     }
 
     /// Rules by lower-case suffix (without `*.` or `!`).
     let rules: [String: Kind]
+    /// `rules`, plus every suffix that some rule ends with (`parent`), by their bytes: a name's suffixes are
+    /// looked up from its last label on, and one that is in neither role ends the search, as no rule can match
+    /// a longer one.
+    let lookup: SuffixTable
 
     /// The list in `text` (the `public_suffix_list.dat` format: one rule per line, read up to its first
     /// whitespace; `//` comments). Read as UTF-8 bytes: the list has some 10,000 rules and is loaded at every
@@ -70,6 +76,15 @@ struct PublicSuffixList: Sendable {
             }
         }
         self.rules = rules
+        var lookup = rules
+        for key in rules.keys {
+            var rest = key[...]
+            while let dot = rest.firstIndex(of: ".") {
+                rest = rest[rest.index(after: dot)...]
+                lookup[String(rest), default: []].insert(.parent)
+            }
+        }
+        self.lookup = SuffixTable(lookup)
     }
 
     /// Space, tab, vertical tab, form feed: what ends a rule on its line.
@@ -108,27 +123,51 @@ struct PublicSuffixList: Sendable {
         return DomainSplit(publicSuffix: suffix, registeredDomain: registered, subdomain: labels.joined(separator: "."))
     }
 
-    /// `split` for an ASCII name (nearly every name: the wire carries the `xn--` form), on its bytes: the
-    /// generic path splits, lower-cases and joins Characters, which cost most of the processor's time. nil for
-    /// a name with any non-ASCII byte.
+    /// `split` for an ASCII name (nearly every name: the wire carries the `xn--` form), on its bytes and without
+    /// building arrays: the generic path splits, lower-cases and joins Characters, which cost most of the
+    /// processor's time. Suffixes are looked up from the last label on and the search ends at the first that no
+    /// rule has or ends with (most names need one or two lookups). nil for a name with any non-ASCII byte.
     func splitASCII(_ domain: String) throws(ProcessorFailure) -> DomainSplit? {
-        var bytes = Array(domain.utf8)
-        guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
-        if bytes.count > 1 && bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
-        // Where each label starts; a label ends one byte before the next starts, the last at the end.
-        var starts = [0]
-        for (i, b) in bytes.enumerated() where b == UInt8(ascii: ".") { starts.append(i + 1) }
-        let labelCount = starts.count
-        for k in 0..<labelCount {
-            let end = k + 1 < labelCount ? starts[k + 1] - 1 : bytes.count
-            if end <= starts[k] { throw ProcessorFailure("publicsuffix: empty label in domain \"\(domain)\"") }
+        var name = domain
+        let outcome = name.withUTF8 { all in splitASCII(all, domain) }
+        guard let outcome else { return nil }
+        return try outcome.get()
+    }
+
+    private func splitASCII(_ all: UnsafeBufferPointer<UInt8>, _ domain: String) -> Result<DomainSplit, ProcessorFailure>? {
+        let dot = UInt8(ascii: ".")
+        guard !all.contains(where: { $0 >= 0x80 }) else { return nil }
+        let count = all.count > 1 && all[all.count - 1] == dot ? all.count - 1 : all.count
+        let name = UnsafeBufferPointer(rebasing: all[..<count])
+        // Every label must be non-empty (the whole name is checked before any lookup, as the generic path does).
+        var labelCount = 1
+        var previous = dot
+        for byte in name {
+            if byte == dot {
+                if previous == dot { return .failure(ProcessorFailure("publicsuffix: empty label in domain \"\(domain)\"")) }
+                labelCount += 1
+            }
+            previous = byte
         }
-        let lower = bytes.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }
+        if previous == dot { return .failure(ProcessorFailure("publicsuffix: empty label in domain \"\(domain)\"")) }
+        // The start of the label that ends just before `end` (a dot's index, or `count`).
+        func labelStart(before end: Int) -> Int {
+            var i = end
+            while i > 0 && name[i - 1] != dot { i -= 1 }
+            return i
+        }
+        let uppercase = name.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+        let lowered = uppercase ? name.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 } : []
         var longest = 0
         var exception: Int? = nil
+        var start = count + 1
         for k in 1...labelCount {
-            let suffix = String(decoding: lower[starts[labelCount - k]...], as: UTF8.self)
-            guard let kind = rules[suffix] else { continue }
+            start = labelStart(before: start - 1)
+            let found =
+                uppercase
+                ? lowered.withUnsafeBufferPointer { lookup[UnsafeBufferPointer(rebasing: $0[start...])] }
+                : lookup[UnsafeBufferPointer(rebasing: name[start...])]
+            guard let kind = found else { break }
             if kind.contains(.exception) {
                 exception = k - 1
                 break
@@ -138,14 +177,16 @@ struct PublicSuffixList: Sendable {
         }
         let suffixLabels = exception ?? max(longest, 1)
         guard labelCount > suffixLabels else {
-            throw ProcessorFailure("publicsuffix: cannot derive eTLD+1 for domain \"\(domain)\"")
+            return .failure(ProcessorFailure("publicsuffix: cannot derive eTLD+1 for domain \"\(domain)\""))
         }
-        func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
-        let registeredStart = starts[labelCount - suffixLabels - 1]
-        return DomainSplit(
-            publicSuffix: text(starts[labelCount - suffixLabels]..<bytes.count),
-            registeredDomain: text(registeredStart..<bytes.count),
-            subdomain: registeredStart == 0 ? "" : text(0..<(registeredStart - 1)))
+        var suffixStart = count + 1
+        for _ in 0..<suffixLabels { suffixStart = labelStart(before: suffixStart - 1) }
+        let registeredStart = labelStart(before: suffixStart - 1)
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: name[range]), as: UTF8.self) }
+        return .success(
+            DomainSplit(
+                publicSuffix: text(suffixStart..<count), registeredDomain: text(registeredStart..<count),
+                subdomain: registeredStart == 0 ? "" : text(0..<(registeredStart - 1))))
     }
 
     /// The number of trailing labels that form the public suffix of `labels` (lower case).
@@ -161,6 +202,61 @@ struct PublicSuffixList: Sendable {
             if kind.contains(.wildcardChildren), k < labels.count { longest = max(longest, k + 1) }
         }
         return max(longest, 1)
+    }
+}
+
+/// Kinds by suffix, looked up by the suffix's bytes: open addressing over FNV-1a hashes, each hit confirmed by
+/// comparing the bytes. A String-keyed dictionary made each lookup build a String and hash it with SipHash, some
+/// 1,500 instructions, once or twice per name.
+struct SuffixTable: Sendable {
+    private let bytes: [UInt8]
+    /// Per entry: where its key lies in `bytes`, its hash and its kind.
+    private let entries: [(start: Int32, count: Int32, hash: UInt64, kind: PublicSuffixList.Kind)]
+    /// Entry index + 1 per slot; 0 is empty.
+    private let slots: [Int32]
+
+    init(_ kinds: [String: PublicSuffixList.Kind]) {
+        var bytes: [UInt8] = []
+        var entries: [(start: Int32, count: Int32, hash: UInt64, kind: PublicSuffixList.Kind)] = []
+        var size = 16
+        while size < kinds.count * 2 { size <<= 1 }
+        var slots = [Int32](repeating: 0, count: size)
+        for (key, kind) in kinds {
+            let utf8 = Array(key.utf8)
+            let hash = utf8.withUnsafeBufferPointer { SuffixTable.hash($0) }
+            var slot = Int(truncatingIfNeeded: hash) & (size - 1)
+            while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            entries.append((Int32(bytes.count), Int32(utf8.count), hash, kind))
+            slots[slot] = Int32(entries.count)
+            bytes += utf8
+        }
+        self.bytes = bytes
+        self.entries = entries
+        self.slots = slots
+    }
+
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    /// The kind stored for the suffix `key`, or nil.
+    subscript(_ key: UnsafeBufferPointer<UInt8>) -> PublicSuffixList.Kind? {
+        let hash = SuffixTable.hash(key)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != 0 {
+            let entry = entries[Int(slots[slot]) - 1]
+            if entry.hash == hash && Int(entry.count) == key.count {
+                let equal = bytes.withUnsafeBufferPointer { stored in
+                    key.isEmpty || memcmp(stored.baseAddress! + Int(entry.start), key.baseAddress!, key.count) == 0
+                }
+                if equal { return entry.kind }
+            }
+            slot = (slot + 1) & mask
+        }
+        return nil
     }
 }
 
