@@ -86,17 +86,25 @@ struct AddFields: Processor {
 struct AddTags: Processor {
     let tags: [String]
     let target: EventPath
+    /// The tags as values, made once: a new list shares this one (copied only if something changes it later).
+    let values: [FieldValue]
     var name: String { "add_tags" }
+
+    init(tags: [String], target: EventPath) {
+        self.tags = tags
+        self.target = target
+        values = tags.map(FieldValue.string)
+    }
 
     func process(_ event: inout Event) -> ProcessorOutcome {
         event.update(target) { value in
             switch value {
             case nil:
-                value = .array(tags.map(FieldValue.string))
+                value = .array(values)
                 return .keep
             case .array(var list)?:
                 value = nil  // the only reference is now `list`: appended in place
-                list.append(contentsOf: tags.map(FieldValue.string))
+                list.append(contentsOf: values)
                 value = .array(list)
                 return .keep
             case let other?:
