@@ -76,15 +76,7 @@ struct PublicSuffixList: Sendable {
             }
         }
         self.rules = rules
-        var lookup = rules
-        for key in rules.keys {
-            var rest = key[...]
-            while let dot = rest.firstIndex(of: ".") {
-                rest = rest[rest.index(after: dot)...]
-                lookup[String(rest), default: []].insert(.parent)
-            }
-        }
-        self.lookup = SuffixTable(lookup)
+        lookup = SuffixTable(rules: rules)
     }
 
     /// Space, tab, vertical tab, form feed: what ends a rule on its line.
@@ -209,30 +201,51 @@ struct PublicSuffixList: Sendable {
 /// comparing the bytes. A String-keyed dictionary made each lookup build a String and hash it with SipHash, some
 /// 1,500 instructions, once or twice per name.
 struct SuffixTable: Sendable {
-    private let bytes: [UInt8]
+    private var bytes: [UInt8] = []
     /// Per entry: where its key lies in `bytes`, its hash and its kind.
-    private let entries: [(start: Int32, count: Int32, hash: UInt64, kind: PublicSuffixList.Kind)]
-    /// Entry index + 1 per slot; 0 is empty.
-    private let slots: [Int32]
+    private var entries: [(start: Int32, count: Int32, hash: UInt64, kind: PublicSuffixList.Kind)] = []
+    /// Entry index + 1 per slot; 0 is empty. At most half full.
+    private var slots: [Int32]
 
-    init(_ kinds: [String: PublicSuffixList.Kind]) {
-        var bytes: [UInt8] = []
-        var entries: [(start: Int32, count: Int32, hash: UInt64, kind: PublicSuffixList.Kind)] = []
+    /// `rules`, and each suffix that follows a dot in one of them as a `parent`.
+    init(rules: [String: PublicSuffixList.Kind]) {
         var size = 16
-        while size < kinds.count * 2 { size <<= 1 }
-        var slots = [Int32](repeating: 0, count: size)
-        for (key, kind) in kinds {
-            let utf8 = Array(key.utf8)
-            let hash = utf8.withUnsafeBufferPointer { SuffixTable.hash($0) }
-            var slot = Int(truncatingIfNeeded: hash) & (size - 1)
-            while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
-            entries.append((Int32(bytes.count), Int32(utf8.count), hash, kind))
-            slots[slot] = Int32(entries.count)
-            bytes += utf8
+        while size < rules.count * 4 { size <<= 1 }
+        slots = [Int32](repeating: 0, count: size)
+        for (key, kind) in rules {
+            var key = key
+            key.withUTF8 { utf8 in
+                insert(utf8, kind)
+                for (i, byte) in utf8.enumerated() where byte == UInt8(ascii: ".") {
+                    insert(UnsafeBufferPointer(rebasing: utf8[(i + 1)...]), .parent)
+                }
+            }
         }
-        self.bytes = bytes
-        self.entries = entries
-        self.slots = slots
+    }
+
+    /// Adds `kind` to the entry for `key`, making the entry if there is none.
+    private mutating func insert(_ key: UnsafeBufferPointer<UInt8>, _ kind: PublicSuffixList.Kind) {
+        if (entries.count + 1) * 2 > slots.count { grow() }
+        let hash = SuffixTable.hash(key)
+        if let index = find(key, hash: hash) {
+            entries[index].kind.insert(kind)
+            return
+        }
+        entries.append((Int32(bytes.count), Int32(key.count), hash, kind))
+        bytes.append(contentsOf: key)
+        place(entries.count - 1)
+    }
+
+    private mutating func place(_ index: Int) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: entries[index].hash) & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(index + 1)
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        for index in entries.indices { place(index) }
     }
 
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -243,16 +256,21 @@ struct SuffixTable: Sendable {
 
     /// The kind stored for the suffix `key`, or nil.
     subscript(_ key: UnsafeBufferPointer<UInt8>) -> PublicSuffixList.Kind? {
-        let hash = SuffixTable.hash(key)
+        find(key, hash: SuffixTable.hash(key)).map { entries[$0].kind }
+    }
+
+    /// The index of the entry for `key`, whose hash is `hash`.
+    private func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] != 0 {
-            let entry = entries[Int(slots[slot]) - 1]
+            let index = Int(slots[slot]) - 1
+            let entry = entries[index]
             if entry.hash == hash && Int(entry.count) == key.count {
                 let equal = bytes.withUnsafeBufferPointer { stored in
                     key.isEmpty || memcmp(stored.baseAddress! + Int(entry.start), key.baseAddress!, key.count) == 0
                 }
-                if equal { return entry.kind }
+                if equal { return index }
             }
             slot = (slot + 1) & mask
         }
