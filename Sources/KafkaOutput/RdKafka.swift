@@ -127,7 +127,8 @@ public final class KafkaProducer: @unchecked Sendable {
         token: UInt32, valueOutlivesMessage: Bool = false
     ) -> ProduceOutcome {
         guard !closed else {
-            return .rejected(KafkaDeliveryError(code: -172, name: "_STATE", message: "the producer is closed"))
+            let code = RD_KAFKA_RESP_ERR__STATE.rawValue
+            return .rejected(KafkaDeliveryError(code: code, name: "_STATE", message: "the producer is closed"))
         }
         let flags = valueOutlivesMessage && value.count <= copyMaxBytes ? 0 : RD_KAFKA_MSG_F_COPY
         let tag = MessageTag(token: token, partitionHash: partitionHash)
