@@ -262,6 +262,24 @@ import Testing
         spool.close()
     }
 
+    /// While nothing reads (the output is down), write-through memory holds no more than its bound however much
+    /// is appended; everything is still handed out afterwards, in order.
+    @Test func writeThroughMemoryStaysWithinItsBoundWhileNothingReads() throws {
+        let scratch = ScratchDirectory()
+        let bound = 10 * 200
+        let spool = try DiskSpool(
+            options: options(scratch.spoolPath, writeThroughBytes: bound), logger: LogRecorder().logger)
+        let sent = payloads(500)
+        for batch in 0..<10 { #expect(spool.append(Array(sent[(batch * 50)..<(batch * 50 + 50)])) == 50) }
+        let held = spool.lock.withLock { spool.recent.bytes }
+        #expect(held > 0 && held <= bound)
+        let received = readEntries(spool, count: 500)
+        #expect(received.map(\.id) == Array(1...500))
+        let payloadsAsSent = received.map(\.payload) == sent
+        #expect(payloadsAsSent)
+        spool.close()
+    }
+
     /// With the reader taking every frame from the file (0), from memory (the default bound), and both in turn
     /// (a bound of about 24 frames, which a reader behind the appender outruns).
     @Test(arguments: [0, 3000, 16 << 20])
