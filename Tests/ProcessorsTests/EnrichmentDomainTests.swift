@@ -273,7 +273,11 @@ private var allTargets: KeyValuePairs<String, Any?> {
                     .map { _ in labels.randomElement(using: &generator)! }.joined(separator: ".")
                 if Bool.random(using: &generator) { name += "." }
                 let fast: Result<DomainSplit?, ProcessorFailure>
-                do throws(ProcessorFailure) { fast = .success(try list.splitASCII(name)) } catch { fast = .failure(error) }
+                do throws(ProcessorFailure) {
+                    fast = .success(try list.splitASCII(name))
+                } catch {
+                    fast = .failure(error)
+                }
                 let generic: Result<DomainSplit?, ProcessorFailure>
                 do throws(ProcessorFailure) {
                     generic = .success(try list.splitGeneric(name))

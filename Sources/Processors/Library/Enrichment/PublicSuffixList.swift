@@ -126,8 +126,13 @@ struct PublicSuffixList: Sendable {
         return try outcome.get()
     }
 
-    private func splitASCII(_ all: UnsafeBufferPointer<UInt8>, _ domain: String) -> Result<DomainSplit, ProcessorFailure>? {
+    private func splitASCII(
+        _ all: UnsafeBufferPointer<UInt8>, _ domain: String
+    ) -> Result<DomainSplit, ProcessorFailure>? {
         let dot = UInt8(ascii: ".")
+        func emptyLabel() -> Result<DomainSplit, ProcessorFailure> {
+            .failure(ProcessorFailure("publicsuffix: empty label in domain \"\(domain)\""))
+        }
         guard !all.contains(where: { $0 >= 0x80 }) else { return nil }
         let count = all.count > 1 && all[all.count - 1] == dot ? all.count - 1 : all.count
         let name = UnsafeBufferPointer(rebasing: all[..<count])
@@ -136,12 +141,12 @@ struct PublicSuffixList: Sendable {
         var previous = dot
         for byte in name {
             if byte == dot {
-                if previous == dot { return .failure(ProcessorFailure("publicsuffix: empty label in domain \"\(domain)\"")) }
+                if previous == dot { return emptyLabel() }
                 labelCount += 1
             }
             previous = byte
         }
-        if previous == dot { return .failure(ProcessorFailure("publicsuffix: empty label in domain \"\(domain)\"")) }
+        if previous == dot { return emptyLabel() }
         // The start of the label that ends just before `end` (a dot's index, or `count`).
         func labelStart(before end: Int) -> Int {
             var i = end
@@ -174,7 +179,9 @@ struct PublicSuffixList: Sendable {
         var suffixStart = count + 1
         for _ in 0..<suffixLabels { suffixStart = labelStart(before: suffixStart - 1) }
         let registeredStart = labelStart(before: suffixStart - 1)
-        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: name[range]), as: UTF8.self) }
+        func text(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: name[range]), as: UTF8.self)
+        }
         return .success(
             DomainSplit(
                 publicSuffix: text(suffixStart..<count), registeredDomain: text(registeredStart..<count),
