@@ -288,6 +288,9 @@ struct Writer {
                 if FieldValue.stringWordsReadInPlace {
                     let (w0, w1) = FieldValue.stringWords(at: v)
                     if appendSmallPlain(w0, w1, colon: false) { return }
+                    // Not a small plain string: the words were that test, so it is not made again.
+                    if case .string(let s) = v.pointee { stringNotSmallPlain(s) }
+                    return
                 }
             #endif
             if case .string(let s) = v.pointee { string(s) }
@@ -370,6 +373,11 @@ struct Writer {
 
     mutating func string(_ s: String) {
         if appendSmallPlain(s) { return }
+        stringNotSmallPlain(s)
+    }
+
+    /// Writes `s` quoted and escaped where `appendSmallPlain` declined it.
+    mutating func stringNotSmallPlain(_ s: String) {
         let fast = s.utf8.withContiguousStorageIfAvailable { buf -> Bool in
             guard Writer.isPlain(buf, escapeHTML: escapeHTML) else { return false }
             out.appendQuoted(buf)
