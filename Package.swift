@@ -94,10 +94,12 @@ let package = Package(
         .target(name: "Outputs", dependencies: ["Events"], swiftSettings: strict),
         // The durable queue between the publish path and the output: segment files of checksummed frames.
         .target(name: "CCRC32C"),
+        // O_DIRECT, which Swift's Glibc module does not export, for the spool's direct writes.
+        .target(name: "CFileFlags"),
         // SSE2 byte classes for the JSON encoder (header-only, inlined into Swift).
         .target(name: "CByteScan"),
         .target(
-            name: "Spool", dependencies: ["CCRC32C", .product(name: "Logging", package: "swift-log")],
+            name: "Spool", dependencies: ["CCRC32C", "CFileFlags", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .target(
             name: "KafkaOutput",
@@ -165,7 +167,8 @@ let package = Package(
         .testTarget(name: "OutputsTests", dependencies: ["Outputs", "Events", "NetModel"]),
         // End-to-end delivery and fault tests: the real binary, the local broker, kcat as the consumer.
         .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"], path: "Integration/Tests"),
-        .testTarget(name: "SpoolTests", dependencies: ["Spool", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "SpoolTests", dependencies: ["Spool", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "KafkaOutputTests",
             dependencies: ["KafkaOutput", "Config", .product(name: "Logging", package: "swift-log")]),

@@ -136,8 +136,9 @@ extension DiskSpool {
 
     /// Writes and syncs the encoded frames at the end of the current segment; nil or where and why it failed.
     private func writeFrames() -> (String, Int32)? {
-        guard let writer else { return nil }
-        var code = frameBuffer.withUnsafeBytes { FileIO.write(writer.fd, $0, at: writer.size) }
+        guard var writer else { return nil }
+        var code = frameBuffer.withUnsafeBytes { write($0, atEndOf: &writer) }
+        self.writer = writer
         if code == 0 { code = FileIO.syncData(writer.fd) }
         if code == 0, let injected = lock.withLock({ injectedWriteFailures.popLast() }) { code = injected }
         guard code != 0 else { return nil }
@@ -150,10 +151,16 @@ extension DiskSpool {
     private func startSegment() -> (String, Int32)? {
         let firstID = nextID
         let path = directory + "/" + SegmentFormat.segmentName(firstID: firstID)
-        let fd = FileIO.openFile(path, O_WRONLY | O_CREAT | O_TRUNC)
+        var fd = FileIO.openFile(path, O_WRONLY | O_CREAT | O_TRUNC | (directIO ? FileIO.directFlag : 0))
+        if fd == -EINVAL && directIO {
+            refuseDirectIO(path)
+            fd = FileIO.openFile(path, O_WRONLY | O_CREAT | O_TRUNC)
+        }
         guard fd >= 0 else { return (path, -fd) }
+        var segment = SegmentWriter(fd: fd, path: path, firstID: firstID, size: 0, direct: directIO)
+        directAppender.reset()
         let header = SegmentFormat.header(firstID: firstID)
-        var code = header.withUnsafeBytes { FileIO.write(fd, $0, at: 0) }
+        var code = header.withUnsafeBytes { write($0, atEndOf: &segment) }
         if code == 0 { code = FileIO.syncData(fd) }
         if code == 0 { code = FileIO.syncDirectory(directoryFD) }
         guard code == 0 else {
@@ -162,7 +169,8 @@ extension DiskSpool {
             return (path, code)
         }
         let size = Int64(header.count)
-        writer = SegmentWriter(fd: fd, path: path, firstID: firstID, size: size)
+        segment.size = size
+        writer = segment
         lock.withLock {
             segments.append(SegmentInfo(firstID: firstID, path: path, size: size, readableEnd: size))
             activeFirstID = firstID
@@ -203,11 +211,11 @@ extension DiskSpool {
     /// Seals and closes the current segment, which can then be deleted once fully acknowledged (under
     /// `appendLock`).
     func finishSegment() {
-        guard let writer else { return }
+        guard var writer else { return }
         self.writer = nil
         var seal: [UInt8] = []
         SegmentFormat.appendSeal(nextID: nextID, to: &seal)
-        var code = seal.withUnsafeBytes { FileIO.write(writer.fd, $0, at: writer.size) }
+        var code = seal.withUnsafeBytes { write($0, atEndOf: &writer) }
         if code == 0 { code = FileIO.syncData(writer.fd) }
         if code != 0 {
             // Only recovery's accounting for a damaged last frame needs the seal; the segment is complete.
@@ -226,6 +234,26 @@ extension DiskSpool {
             readable.broadcast()
         }
         stateLock.withLock { collectGarbage() }
+    }
+
+    /// Writes `bytes` at the logical end of `segment` (which does not move: the caller commits), directly when
+    /// the segment was opened so. A file system that refuses a direct write (EINVAL) gets this and every later
+    /// write through the page cache. 0 or the errno of the failure.
+    private func write(_ bytes: UnsafeRawBufferPointer, atEndOf segment: inout SegmentWriter) -> Int32 {
+        if segment.direct {
+            let code = directAppender.append(bytes, to: segment.fd, at: segment.size)
+            guard code == EINVAL else { return code }
+            refuseDirectIO(segment.path)
+            _ = fcntl(segment.fd, F_SETFL, fcntl(segment.fd, F_GETFL) & ~FileIO.directFlag)
+            segment.direct = false
+        }
+        return FileIO.write(segment.fd, bytes, at: segment.size)
+    }
+
+    /// Turns direct I/O off for the rest of the run.
+    private func refuseDirectIO(_ path: String) {
+        directIO = false
+        logger.notice("the file system of \(path) refuses direct I/O; the spool writes through the page cache")
     }
 
     /// Makes the next writes fail with these errno values (last first) after they reached the file, as a

@@ -6,7 +6,7 @@
 // Durability (fsync policy):
 // - Each `append` call (one publisher batch) is written with one pwrite and fdatasync'ed before it returns
 //   (one more pwrite and fdatasync when the batch spills into a new segment); only then can the shipper read
-//   it. A segment's creation and deletion are followed by an fsync of the directory. So an appended entry
+//   it. Segments are written with direct I/O where the file system allows (DirectAppender.swift). A segment's creation and deletion are followed by an fsync of the directory. So an appended entry
 //   survives kill -9 and power loss.
 // - The state file is rewritten (pwrite) on every `acknowledge`; it is fdatasync'ed at most once a second (by
 //   the shipper's next `acknowledge` or `read`), before a segment is deleted, and at close. So kill -9 replays
@@ -52,12 +52,15 @@ public struct DiskSpoolOptions: Sendable {
     public var policy: SpoolFullPolicy
     /// Bytes of recently appended payloads kept in memory for the reader (RecentFrames.swift); 0 turns that off.
     public var writeThroughBytes: Int
+    /// Writes segments with direct I/O where the file system allows it (DirectAppender.swift); false writes
+    /// through the page cache.
+    public var directIO: Bool
 
     /// Options for a spool in `path`.
     public init(
         path: String, maxSize: Int64, segmentSize: Int64, readAhead: Int = 512,
         retryInterval: Double = 1, maxRetryInterval: Double = 30, policy: SpoolFullPolicy = .block,
-        writeThroughBytes: Int = 16 << 20
+        writeThroughBytes: Int = 16 << 20, directIO: Bool = true
     ) {
         self.path = path
         self.maxSize = maxSize
@@ -67,6 +70,7 @@ public struct DiskSpoolOptions: Sendable {
         self.maxRetryInterval = maxRetryInterval
         self.policy = policy
         self.writeThroughBytes = writeThroughBytes
+        self.directIO = directIO
     }
 }
 
@@ -85,7 +89,10 @@ struct SegmentWriter {
     let fd: Int32
     let path: String
     let firstID: UInt64
+    /// Logical bytes: a file written with direct I/O may end in zero padding after them.
     var size: Int64
+    /// Opened with O_DIRECT: written through the spool's `DirectAppender`.
+    var direct: Bool
 }
 
 /// Where damage was found, for the log line that reports what it cost.
@@ -131,6 +138,9 @@ public final class DiskSpool: Spool, @unchecked Sendable {
     let appendLock = SpoolLock()
     var writer: SegmentWriter?
     var frameBuffer: [UInt8] = []
+    let directAppender = DirectAppender()
+    /// New segments are opened for direct I/O (until the file system refuses it).
+    var directIO: Bool
 
     // The reader's, under `readLock`.
     let readLock = SpoolLock()
@@ -181,6 +191,7 @@ public final class DiskSpool: Spool, @unchecked Sendable {
         let limit = options.maxSize == 0 ? options.segmentSize : min(options.segmentSize, options.maxSize)
         maxPayload = Int(min(limit - overhead, Int64(UInt32.max)))
         recent = RecentFrames(limit: options.writeThroughBytes)
+        directIO = options.directIO && FileIO.directFlag != 0
         state = opened.file
         try recover(snapshot: opened.snapshot, problem: opened.problem)
         let left = counters

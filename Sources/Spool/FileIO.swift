@@ -2,6 +2,8 @@
 // and writes, data syncs, directory creation and listing. Failures come back as errno values; callers decide
 // whether they are fatal (opening) or retried (writing).
 
+import CFileFlags
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -14,6 +16,9 @@ func errnoText(_ code: Int32) -> String {
 }
 
 enum FileIO {
+    /// The open flag for direct I/O (O_DIRECT), or 0 where the system has none.
+    static let directFlag = wirebeat_o_direct()
+
     /// Writes all of `bytes` at `offset`; 0 or the errno of the failure.
     static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64) -> Int32 {
         var done = 0

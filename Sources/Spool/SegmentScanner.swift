@@ -2,6 +2,8 @@
 // for the shipper's reads. Every frame is checked (magic, length, CRC); after a bad one the scanner
 // resynchronises on the next frame magic whose frame checks out. What lies between is reported as damage, and
 // damage with nothing valid after it as a tail, which the caller judges (a write cut short, or lost frames).
+// Zero bytes from a record's place to the limit, fewer than a direct write's block, are a direct write's padding:
+// the end.
 
 #if canImport(Glibc)
     import Glibc
@@ -95,6 +97,10 @@ final class SegmentScanner {
             offset = limit
             return .readError(offset: start, code: code)
         case .invalid:
+            if isPadding(from: start) {
+                offset = limit
+                return .end
+            }
             switch resynchronise(after: start) {
             case .some(let resume):
                 offset = resume
@@ -129,6 +135,17 @@ final class SegmentScanner {
         guard CRC32C.update(0, covered) == load(UInt32.self, at: index + 4) else { return .invalid }
         let id = load(UInt64.self, at: index + 12)
         return magic == SegmentFormat.sealMagic ? .seal(nextID: id) : .frame(id: id, length: length)
+    }
+
+    /// True when the file holds only zero bytes from `position` to the limit, fewer than a direct write's
+    /// block: the padding a direct write leaves after the last record (DirectAppender.swift), not damage.
+    private func isPadding(from position: Int64) -> Bool {
+        let count = limit - position
+        guard count > 0 && count < Int64(DirectAppender.alignment), case .ok = fill(position, count: Int(count)) else {
+            return false
+        }
+        let index = Int(position - bufferStart)
+        return UnsafeRawBufferPointer(start: buffer + index, count: Int(count)).allSatisfy { $0 == 0 }
     }
 
     /// The offset of the next valid record after `position`, searching up to the limit.

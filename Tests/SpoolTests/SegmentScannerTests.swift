@@ -87,4 +87,31 @@ import Testing
         #expect(result.ids == [1, 2])
         #expect(result.steps == ["tail \(32 + 2 * 23)"])
     }
+
+    /// Up to a block of zeros after the last record is a direct write's padding: the end, not a tail.
+    @Test(arguments: [1, 4095])
+    func zeroPaddingShorterThanABlockEndsTheScanQuietly(padding: Int) throws {
+        let sent = sizes.map { [UInt8](repeating: 7, count: $0) }
+        let result = try scan(segment(sent) + [UInt8](repeating: 0, count: padding), chunkSize: 64)
+        #expect(result.ids == Array(1...10))
+        #expect(result.steps == ["seal 11"])
+    }
+
+    /// Padding ends a segment that has no seal too (what a crash leaves), after its last complete frame.
+    @Test func zeroPaddingAfterAnUnsealedSegmentsLastFrameIsTheEnd() throws {
+        var bytes = segment(Array(repeating: [1, 2, 3], count: 3))
+        bytes.removeLast(20)
+        let result = try scan(bytes + [UInt8](repeating: 0, count: 4096 - bytes.count % 4096), chunkSize: 64)
+        #expect(result.ids == [1, 2, 3])
+        #expect(result.steps.isEmpty)
+    }
+
+    /// A block or more of zeros, or anything not zero, is not padding.
+    @Test(arguments: [[UInt8](repeating: 0, count: 4096), [0, 0, 0, 0, 1], [1]])
+    func zerosOfABlockOrMoreOrOtherBytesAreATail(after: [UInt8]) throws {
+        let bytes = segment([[1, 2, 3]])
+        let result = try scan(bytes + after, chunkSize: 64)
+        #expect(result.ids == [1])
+        #expect(result.steps == ["seal 2", "tail \(bytes.count)"])
+    }
 }

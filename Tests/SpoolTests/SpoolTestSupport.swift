@@ -80,11 +80,11 @@ final class ScratchDirectory {
 
 func options(
     _ path: String, maxSize: Int64 = 0, segmentSize: Int64 = 1 << 20, policy: SpoolFullPolicy = .block,
-    retryInterval: Double = 1, writeThroughBytes: Int = 16 << 20
+    retryInterval: Double = 1, writeThroughBytes: Int = 16 << 20, directIO: Bool = true
 ) -> DiskSpoolOptions {
     DiskSpoolOptions(
         path: path, maxSize: maxSize, segmentSize: segmentSize, readAhead: 512, retryInterval: retryInterval,
-        maxRetryInterval: retryInterval * 4, policy: policy, writeThroughBytes: writeThroughBytes)
+        maxRetryInterval: retryInterval * 4, policy: policy, writeThroughBytes: writeThroughBytes, directIO: directIO)
 }
 
 /// Distinct payloads of `size` bytes, numbered from `first`.
@@ -158,13 +158,14 @@ struct FrameLocation {
     var isSeal: Bool
 }
 
-/// The records of a well-formed segment file.
+/// The records of a well-formed segment file (up to the zero padding a direct write leaves).
 func frames(in path: String) throws -> [FrameLocation] {
     let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     var found: [FrameLocation] = []
     var offset = 32
     while offset + 20 <= bytes.count {
         let magic = bytes.loadLittleEndian(UInt32.self, at: offset)
+        if magic == 0 { break }
         let length = Int(bytes.loadLittleEndian(UInt32.self, at: offset + 8))
         let id = bytes.loadLittleEndian(UInt64.self, at: offset + 12)
         found.append(FrameLocation(id: id, offset: offset, length: length, isSeal: magic == 0x5342_57FE))
