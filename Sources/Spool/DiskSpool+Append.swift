@@ -1,5 +1,6 @@
-// The disk spool's write path (publisher thread). A batch is encoded into one buffer and written with one
-// pwrite and one fdatasync per segment it touches; ids are assigned in order and become visible to the reader
+// The disk spool's write path (publisher thread). A batch is encoded into the appender's buffer
+// (SegmentAppender.swift) and written with one pwrite and one fdatasync per segment it touches (a new segment's
+// header goes with its first frames); ids are assigned in order and become visible to the reader
 // only once synced. A process never appends to a segment a previous run left (its tail may be torn): its
 // first append starts a new segment, as does a batch that would overflow `segmentSize`.
 //
@@ -62,17 +63,20 @@ extension DiskSpool {
                 bytes += frame
                 end += 1
             }
-            let firstID = nextID
-            frameBuffer.removeAll(keepingCapacity: true)
-            frameBuffer.reserveCapacity(Int(bytes))
-            for position in index..<end {
-                SegmentFormat.appendFrame(payloads[position], id: firstID + UInt64(position - index), to: &frameBuffer)
-            }
             if fresh && writer != nil { finishSegment() }
-            let written = writeWithRetry(payloads[index..<end])
-            // The buffer is kept for the next batch, unless an unusually large one inflated it.
-            if frameBuffer.capacity > 16 << 20 { frameBuffer = [] }
-            guard written else {
+            // A new segment's header goes out with its first frames.
+            let firstID = nextID
+            if writer == nil {
+                appender.reset()
+                appender.stage(SegmentFormat.header(firstID: firstID))
+            } else {
+                appender.clearStaged()
+            }
+            appender.reserve(Int(bytes))
+            for position in index..<end {
+                appender.stageFrame(payloads[position], id: firstID + UInt64(position - index))
+            }
+            guard writeWithRetry(payloads[index..<end], frameBytes: bytes) else {
                 lock.withLock { stats.droppedFull += payloads.count - index }
                 return accepted
             }
@@ -105,15 +109,15 @@ extension DiskSpool {
         }
     }
 
-    /// Writes `frameBuffer` (the frames of `payloads`) to the current segment, or to a new one when there is
-    /// none. False when given up (closed, or a write error under `dropNewest`).
-    private func writeWithRetry(_ payloads: ArraySlice<[UInt8]>) -> Bool {
+    /// Writes the staged frames of `payloads` (`frameBytes` bytes) to the current segment, or to a new one when
+    /// there is none. False when given up (closed, or a write error under `dropNewest`).
+    private func writeWithRetry(_ payloads: ArraySlice<[UInt8]>, frameBytes: Int64) -> Bool {
         let count = payloads.count
         var delay = options.retryInterval
         while true {
             let failure = writer == nil ? startSegment() : writeFrames()
             guard let (path, code) = failure else {
-                commit(payloads)
+                commit(payloads, frameBytes: frameBytes)
                 return true
             }
             lock.withLock { stats.writeErrors += 1 }
@@ -134,20 +138,19 @@ extension DiskSpool {
         }
     }
 
-    /// Writes and syncs the encoded frames at the end of the current segment; nil or where and why it failed.
+    /// Writes and syncs the staged frames at the end of the current segment; nil or where and why it failed.
     private func writeFrames() -> (String, Int32)? {
         guard var writer else { return nil }
-        var code = frameBuffer.withUnsafeBytes { write($0, atEndOf: &writer) }
+        let code = writeStagedAndSync(atEndOf: &writer)
         self.writer = writer
-        if code == 0 { code = FileIO.syncData(writer.fd) }
-        if code == 0, let injected = lock.withLock({ injectedWriteFailures.popLast() }) { code = injected }
         guard code != 0 else { return nil }
         // Whatever part of the batch reached the file goes: the retry rewrites it whole.
         _ = ftruncate(writer.fd, off_t(writer.size))
         return (writer.path, code)
     }
 
-    /// Creates the next segment (header synced, directory synced) and writes the encoded frames into it.
+    /// Creates the next segment and writes the staged header and frames into it (synced, and the directory
+    /// synced); nil or where and why it failed (then the file is removed again).
     private func startSegment() -> (String, Int32)? {
         let firstID = nextID
         let path = directory + "/" + SegmentFormat.segmentName(firstID: firstID)
@@ -158,17 +161,14 @@ extension DiskSpool {
         }
         guard fd >= 0 else { return (path, -fd) }
         var segment = SegmentWriter(fd: fd, path: path, firstID: firstID, size: 0, direct: directIO)
-        directAppender.reset()
-        let header = SegmentFormat.header(firstID: firstID)
-        var code = header.withUnsafeBytes { write($0, atEndOf: &segment) }
-        if code == 0 { code = FileIO.syncData(fd) }
+        var code = writeStagedAndSync(atEndOf: &segment)
         if code == 0 { code = FileIO.syncDirectory(directoryFD) }
         guard code == 0 else {
             FileIO.closeFile(fd)
             unlink(path)
             return (path, code)
         }
-        let size = Int64(header.count)
+        let size = Int64(SegmentFormat.headerSize)
         segment.size = size
         writer = segment
         lock.withLock {
@@ -178,17 +178,46 @@ extension DiskSpool {
             dataVersion += 1
             readable.broadcast()
         }
-        return writeFrames()
+        return nil
+    }
+
+    /// Writes what is staged at the logical end of `segment` (which does not move: `commit` moves it) and syncs
+    /// it; 0 or the errno of the failure.
+    private func writeStagedAndSync(atEndOf segment: inout SegmentWriter) -> Int32 {
+        var code = writeStaged(atEndOf: &segment)
+        if code == 0 { code = FileIO.syncData(segment.fd) }
+        if code == 0, let injected = lock.withLock({ injectedWriteFailures.popLast() }) { code = injected }
+        return code
+    }
+
+    /// Writes what is staged at the logical end of `segment`, directly when the segment was opened so. A file
+    /// system that refuses a direct write (EINVAL) gets this and every later write through the page cache.
+    private func writeStaged(atEndOf segment: inout SegmentWriter) -> Int32 {
+        if segment.direct {
+            let code = appender.write(to: segment.fd, at: segment.size, direct: true)
+            guard code == EINVAL else { return code }
+            refuseDirectIO(segment.path)
+            _ = fcntl(segment.fd, F_SETFL, fcntl(segment.fd, F_GETFL) & ~FileIO.directFlag)
+            segment.direct = false
+        }
+        return appender.write(to: segment.fd, at: segment.size, direct: false)
+    }
+
+    /// Turns direct I/O off for the rest of the run.
+    private func refuseDirectIO(_ path: String) {
+        directIO = false
+        logger.notice("the file system of \(path) refuses direct I/O; the spool writes through the page cache")
     }
 
     /// The written frames (of `payloads`) become readable, and are kept for the reader while its memory bound
     /// allows.
-    private func commit(_ payloads: ArraySlice<[UInt8]>) {
+    private func commit(_ payloads: ArraySlice<[UInt8]>, frameBytes: Int64) {
         guard var writer else { return }
+        appender.commit(direct: writer.direct)
         let count = payloads.count
         let firstID = nextID
         var offset = writer.size
-        writer.size += Int64(frameBuffer.count)
+        writer.size += frameBytes
         self.writer = writer
         lock.withLock {
             for (position, payload) in zip(firstID..., payloads) {
@@ -200,7 +229,7 @@ extension DiskSpool {
                 segments[last].size = writer.size
                 segments[last].readableEnd = writer.size
             }
-            bytesOnDisk += Int64(frameBuffer.count)
+            bytesOnDisk += frameBytes
             nextID += UInt64(count)
             stats.appended += count
             dataVersion += 1
@@ -215,7 +244,9 @@ extension DiskSpool {
         self.writer = nil
         var seal: [UInt8] = []
         SegmentFormat.appendSeal(nextID: nextID, to: &seal)
-        var code = seal.withUnsafeBytes { write($0, atEndOf: &writer) }
+        appender.clearStaged()
+        appender.stage(seal)
+        var code = writeStaged(atEndOf: &writer)
         if code == 0 { code = FileIO.syncData(writer.fd) }
         if code != 0 {
             // Only recovery's accounting for a damaged last frame needs the seal; the segment is complete.
@@ -234,26 +265,6 @@ extension DiskSpool {
             readable.broadcast()
         }
         stateLock.withLock { collectGarbage() }
-    }
-
-    /// Writes `bytes` at the logical end of `segment` (which does not move: the caller commits), directly when
-    /// the segment was opened so. A file system that refuses a direct write (EINVAL) gets this and every later
-    /// write through the page cache. 0 or the errno of the failure.
-    private func write(_ bytes: UnsafeRawBufferPointer, atEndOf segment: inout SegmentWriter) -> Int32 {
-        if segment.direct {
-            let code = directAppender.append(bytes, to: segment.fd, at: segment.size)
-            guard code == EINVAL else { return code }
-            refuseDirectIO(segment.path)
-            _ = fcntl(segment.fd, F_SETFL, fcntl(segment.fd, F_GETFL) & ~FileIO.directFlag)
-            segment.direct = false
-        }
-        return FileIO.write(segment.fd, bytes, at: segment.size)
-    }
-
-    /// Turns direct I/O off for the rest of the run.
-    private func refuseDirectIO(_ path: String) {
-        directIO = false
-        logger.notice("the file system of \(path) refuses direct I/O; the spool writes through the page cache")
     }
 
     /// Makes the next writes fail with these errno values (last first) after they reached the file, as a

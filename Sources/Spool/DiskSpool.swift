@@ -6,8 +6,9 @@
 // Durability (fsync policy):
 // - Each `append` call (one publisher batch) is written with one pwrite and fdatasync'ed before it returns
 //   (one more pwrite and fdatasync when the batch spills into a new segment); only then can the shipper read
-//   it. Segments are written with direct I/O where the file system allows (DirectAppender.swift). A segment's creation and deletion are followed by an fsync of the directory. So an appended entry
-//   survives kill -9 and power loss.
+//   it. Segments are written with direct I/O where the file system allows (SegmentAppender.swift). A
+//   segment's creation and deletion are followed by an fsync of the directory. So an appended entry survives
+//   kill -9 and power loss.
 // - The state file is rewritten (pwrite) on every `acknowledge`; it is fdatasync'ed at most once a second (by
 //   the shipper's next `acknowledge` or `read`), before a segment is deleted, and at close. So kill -9 replays
 //   nothing acknowledged; power loss may replay up to about a second of acknowledgements (duplicates, never
@@ -52,7 +53,7 @@ public struct DiskSpoolOptions: Sendable {
     public var policy: SpoolFullPolicy
     /// Bytes of recently appended payloads kept in memory for the reader (RecentFrames.swift); 0 turns that off.
     public var writeThroughBytes: Int
-    /// Writes segments with direct I/O where the file system allows it (DirectAppender.swift); false writes
+    /// Writes segments with direct I/O where the file system allows it (SegmentAppender.swift); false writes
     /// through the page cache.
     public var directIO: Bool
 
@@ -91,7 +92,7 @@ struct SegmentWriter {
     let firstID: UInt64
     /// Logical bytes: a file written with direct I/O may end in zero padding after them.
     var size: Int64
-    /// Opened with O_DIRECT: written through the spool's `DirectAppender`.
+    /// Opened with O_DIRECT: written directly by the spool's `SegmentAppender`.
     var direct: Bool
 }
 
@@ -137,8 +138,8 @@ public final class DiskSpool: Spool, @unchecked Sendable {
     // The appender's, under `appendLock`.
     let appendLock = SpoolLock()
     var writer: SegmentWriter?
-    var frameBuffer: [UInt8] = []
-    let directAppender = DirectAppender()
+    /// Stages the records of an append and writes them (SegmentAppender.swift).
+    let appender = SegmentAppender()
     /// New segments are opened for direct I/O (until the file system refuses it).
     var directIO: Bool
 

@@ -92,12 +92,24 @@ enum SegmentFormat {
     /// Appends one frame for `payload` with `id` to `buffer`.
     static func appendFrame(_ payload: [UInt8], id: UInt64, to buffer: inout [UInt8]) {
         let start = buffer.count
-        buffer.appendLittleEndian(frameMagic)
-        buffer.appendLittleEndian(UInt32(0))
-        buffer.appendLittleEndian(UInt32(payload.count))
-        buffer.appendLittleEndian(id)
-        buffer.append(contentsOf: payload)
-        patchChecksum(in: &buffer, recordAt: start)
+        buffer.append(contentsOf: repeatElement(0, count: frameHeaderSize + payload.count))
+        buffer.withUnsafeMutableBytes { raw in
+            writeFrame(payload, id: id, to: UnsafeMutableRawBufferPointer(rebasing: raw[start...]))
+        }
+    }
+
+    /// Writes one frame for `payload` with `id` into `destination`, which has exactly its size.
+    static func writeFrame(_ payload: [UInt8], id: UInt64, to destination: UnsafeMutableRawBufferPointer) {
+        precondition(destination.count == frameHeaderSize + payload.count)
+        destination.storeBytes(of: frameMagic.littleEndian, toByteOffset: 0, as: UInt32.self)
+        destination.storeBytes(of: UInt32(payload.count).littleEndian, toByteOffset: 8, as: UInt32.self)
+        destination.storeBytes(of: id.littleEndian, toByteOffset: 12, as: UInt64.self)
+        payload.withUnsafeBytes { source in
+            guard let base = source.baseAddress else { return }
+            destination.baseAddress!.advanced(by: frameHeaderSize).copyMemory(from: base, byteCount: source.count)
+        }
+        let crc = CRC32C.update(0, UnsafeRawBufferPointer(rebasing: destination[8...]))
+        destination.storeBytes(of: crc.littleEndian, toByteOffset: 4, as: UInt32.self)
     }
 
     /// Appends a seal saying the segment holds ids below `nextID`.

@@ -138,12 +138,11 @@ final class SegmentScanner {
     }
 
     /// True when the file holds only zero bytes from `position` to the limit, fewer than a direct write's
-    /// block: the padding a direct write leaves after the last record (DirectAppender.swift), not damage.
+    /// block: the padding a direct write leaves after the last record (SegmentAppender.swift), not damage.
     private func isPadding(from position: Int64) -> Bool {
         let count = limit - position
-        guard count > 0 && count < Int64(DirectAppender.alignment), case .ok = fill(position, count: Int(count)) else {
-            return false
-        }
+        guard count > 0 && count < Int64(SegmentAppender.alignment) else { return false }
+        guard case .ok = fill(position, count: Int(count)) else { return false }
         let index = Int(position - bufferStart)
         return UnsafeRawBufferPointer(start: buffer + index, count: Int(count)).allSatisfy { $0 == 0 }
     }
