@@ -194,7 +194,7 @@ extension DiskSpool {
     /// system that refuses a direct write (EINVAL) gets this and every later write through the page cache.
     private func writeStaged(atEndOf segment: inout SegmentWriter) -> Int32 {
         if segment.direct {
-            let code = appender.write(to: segment.fd, at: segment.size, direct: true)
+            let code = refuseDirectWrites ? EINVAL : appender.write(to: segment.fd, at: segment.size, direct: true)
             guard code == EINVAL else { return code }
             refuseDirectIO(segment.path)
             _ = fcntl(segment.fd, F_SETFL, fcntl(segment.fd, F_GETFL) & ~FileIO.directFlag)

@@ -142,6 +142,9 @@ public final class DiskSpool: Spool, @unchecked Sendable {
     let appender = SegmentAppender()
     /// New segments are opened for direct I/O (until the file system refuses it).
     var directIO: Bool
+    /// Direct writes fail with EINVAL as a file system that refuses them would make them: for tests of the
+    /// fallback.
+    var refuseDirectWrites = false
 
     // The reader's, under `readLock`.
     let readLock = SpoolLock()

@@ -121,6 +121,38 @@ import Testing
         spool.close()
     }
 
+    /// A file system that refuses a direct write in the middle of a segment: that segment goes on through the
+    /// page cache after its padded end, later segments too, and everything reads back, also after a crash.
+    @Test func aRefusedDirectWriteFallsBackToThePageCache() throws {
+        let scratch = ScratchDirectory()
+        let log = LogRecorder()
+        let spool = try DiskSpool(options: options(scratch.spoolPath, segmentSize: 4096), logger: log.logger)
+        #expect(spool.append(payloads(5, size: 150)) == 5)
+        let first = try #require(scratch.segmentFiles().first)
+        #expect(try FileManager.default.attributesOfItem(atPath: first)[.size] as? UInt64 == 4096)
+        spool.appendLock.withLock { spool.refuseDirectWrites = true }
+        for batch in 0..<6 { #expect(spool.append(payloads(5, size: 150, first: 5 + batch * 5)) == 5) }
+        #expect(log.contains(.notice, "refuses direct I/O", scratch.spoolPath))
+        #expect(spool.appendLock.withLock { spool.directIO } == false)
+        // The first segment: direct writes, then buffered ones from its logical end; the second: buffered only,
+        // so its records end where the file does.
+        let files = scratch.segmentFiles()
+        #expect(files.count == 2)
+        let records = try files.map { try frames(in: $0) }
+        #expect(records.flatMap { $0.filter { !$0.isSeal }.map(\.id) } == Array(1...35))
+        let last = try #require(records.last?.last)
+        let size = try FileManager.default.attributesOfItem(atPath: files[1])[.size] as? UInt64
+        #expect(size == UInt64(last.offset + 20 + last.length))
+        #expect(readEntries(spool, count: 35).map(\.payload) == payloads(35, size: 150))
+        let copy = try scratch.crashCopy()
+        let reopenLog = LogRecorder()
+        let reopened = try DiskSpool(options: options(copy, segmentSize: 4096), logger: reopenLog.logger)
+        #expect(readAll(reopened).map(\.payload) == payloads(35, size: 150))
+        #expect(reopenLog.messages(.error).isEmpty && reopenLog.messages(.warning).isEmpty)
+        reopened.close()
+        spool.close()
+    }
+
     @Test func withoutItsStateFileTheSpoolResendsEverythingItHolds() throws {
         let scratch = ScratchDirectory()
         var spool = try DiskSpool(options: options(scratch.spoolPath), logger: LogRecorder().logger)
