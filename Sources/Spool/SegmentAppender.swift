@@ -24,7 +24,7 @@ final class SegmentAppender {
     static let alignment = 4096
 
     private var buffer: UnsafeMutableRawPointer
-    private var capacity: Int
+    private(set) var capacity: Int
     /// File offset of the block at the buffer's start, and how many of its bytes the file holds (direct writes).
     private var tailOffset: Int64 = 0
     private var tailCount = 0
@@ -40,11 +40,9 @@ final class SegmentAppender {
         buffer.deallocate()
     }
 
-    /// Forgets the file and anything staged: the next write starts a new file at offset 0. A buffer an
-    /// unusually large batch inflated goes back to its usual size.
+    /// Forgets the file and anything staged: the next write starts a new file at offset 0.
     func reset() {
         (tailOffset, tailCount, stagedCount) = (0, 0, 0)
-        if capacity > 16 << 20 { resize(to: 1 << 20) }
     }
 
     /// Drops what is staged; the tail stays.
@@ -102,6 +100,8 @@ final class SegmentAppender {
             (tailOffset, tailCount) = (tailOffset + Int64(total), 0)
         }
         stagedCount = 0
+        // A buffer an unusually large batch inflated goes back to its usual size.
+        if capacity > 16 << 20 { resize(to: 1 << 20) }
     }
 
     /// A buffer of `size` bytes (a multiple of the alignment) that keeps the tail and what is staged.

@@ -109,4 +109,23 @@ import Testing
         #expect(appender.write(to: other, at: 0, direct: true) == 0)
         #expect(Array(try contents(path).prefix(10)) == [UInt8](repeating: 6, count: 9) + [0])
     }
+
+    /// The buffer an unusually large batch inflated shrinks back once that batch is committed, keeping the tail.
+    @Test func aBufferInflatedByALargeBatchShrinksAfterIt() throws {
+        let scratch = ScratchDirectory()
+        let (path, fd) = try file(scratch, direct: true)
+        defer { close(fd) }
+        let appender = SegmentAppender()
+        let large = [UInt8](repeating: 8, count: 17 << 20 | 100)
+        appender.stage(large)
+        #expect(appender.capacity > 17 << 20)
+        #expect(appender.write(to: fd, at: 0, direct: true) == 0)
+        appender.commit(direct: true)
+        #expect(appender.capacity == 1 << 20)
+        appender.stage([9])
+        #expect(appender.write(to: fd, at: Int64(large.count), direct: true) == 0)
+        appender.commit(direct: true)
+        let end = Array(try contents(path)[(large.count - 100)..<(large.count + 1)])
+        #expect(end == [UInt8](repeating: 8, count: 100) + [9])
+    }
 }
