@@ -122,9 +122,11 @@ extension EncodedBatch {
         self.init()
         records.reserveCapacity(events.count)
         var buffer: [UInt8] = []
-        for event in events {
+        // By index: each event is lent to `encode` where it lies, not copied out (a retain and a release of
+        // its trees per event).
+        for index in events.indices {
             buffer.removeAll(keepingCapacity: true)
-            if let drop = encode(event, &buffer) { drops.append(drop) } else { records.append(buffer) }
+            if let drop = encode(events[index], &buffer) { drops.append(drop) } else { records.append(buffer) }
         }
     }
 }
