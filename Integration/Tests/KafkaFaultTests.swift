@@ -1,5 +1,6 @@
 // Faults on the way to Kafka, end to end: the agent killed with SIGKILL while shipping from its disk spool
-// (ten times), a spool segment with a flipped byte, a full spool (drop_newest and block), and configurations
+// (ten times), a spool segment with a flipped byte, a full spool (drop_newest and block, and a stop while it
+// blocks with the broker down), and configurations
 // that cannot work. Each test prints what was lost and duplicated.
 
 import Foundation
@@ -140,6 +141,41 @@ import Testing
         let tally = DeliveryTally(expected: expected, delivered: try deliveredEvents(broker.bootstrap).events)
         print("kafka full spool (block): \(tally)")
         #expect(tally.lost == 0 && tally.unexpected == 0, "\(tally)")
+    }
+
+    /// SIGTERM while the spool is full and the broker down: the agent does not hang on the blocked publisher.
+    /// It stops within StopSignal.patience (5 s) and a margin, drops and counts what did not fit, and keeps
+    /// what the spool holds, which a restart delivers once the broker is back.
+    @Test func aStopWithAFullSpoolAndNoBrokerDoesNotHang() throws {
+        let scratch = try ScratchDirectory()
+        let broker = try DevBroker(brokers: 1)
+        let loops = 800
+        let expected = try expectedEvents(pcap: Paths.sample, loops: loops, scratch: scratch)
+        let queue = "queue.disk: {path: \(scratch.url.path)/spool, max_size: 10MB, segment_size: 1MB}"
+        let config = try scratch.write(
+            "kafka.yml", kafkaConfig(bootstrap: broker.bootstrap, dataPath: scratch.url.path + "/data", queue: queue))
+        broker.down()
+        let agent = try RunningProcess(
+            Paths.binary, ["-c", config, "-I", Paths.sample, "-t", "-l", String(loops), "-e", "--strict.perms=false"])
+        Thread.sleep(forTimeInterval: 8)
+        #expect(agent.process.isRunning, "the replay was not held back: \(agent.stderr)")
+        let stopped = Date()
+        #expect(agent.signalAndWait(SIGTERM, timeout: 20) == 0, "\(agent.stderr)")
+        let took = Date().timeIntervalSince(stopped)
+        let summary = try #require(agent.stderr.split(separator: "\n").last { $0.hasPrefix("wirebeat:") })
+        let pending = try #require(Int(summary.firstMatch(of: /(\d+) pending/)?.1 ?? ""), "\(summary)")
+        #expect(summary.contains("(interrupted)"), "\(summary)")
+        #expect(pending > 0, "\(summary)")
+        broker.up()
+        let empty = try emptyPcap(in: scratch)
+        let restart = try run(Paths.binary, ["-c", config, "-I", empty, "--strict.perms=false"], timeout: 120)
+        #expect(restart.status == 0, "\(restart.stderr)")
+        let tally = DeliveryTally(expected: expected, delivered: try deliveredEvents(broker.bootstrap).events)
+        let spool = summary.firstMatch(of: /spool .*write errors/)?.0 ?? ""
+        print(
+            String(format: "kafka stop with a full spool and no broker: exited %.1f s after SIGTERM (", took)
+                + "\(spool)); after a restart: \(tally)")
+        #expect(tally.delivered == pending && tally.duplicated == 0 && tally.unexpected == 0, "\(tally)")
     }
 
     @Test func unreachableHostsFailTestOutputClearly() throws {

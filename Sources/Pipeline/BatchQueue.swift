@@ -67,10 +67,17 @@ public final class BatchQueue: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         // A batch larger than the whole queue is still accepted once the queue is empty.
+        var stopSeen: Date? = nil
         while !closed && queuedEvents > 0 && queuedEvents + batch.count > capacity {
             guard let deadline else { return false }
             if deadline == .distantFuture {
-                condition.wait()
+                // Waiting for good, except after a stop request (StopSignal.patience).
+                if StopSignal.requested {
+                    let seen = stopSeen ?? Date()
+                    if -seen.timeIntervalSinceNow >= StopSignal.patience { return false }
+                    stopSeen = seen
+                }
+                _ = condition.wait(until: Date(timeIntervalSinceNow: 0.25))
             } else if !condition.wait(until: deadline) {
                 return false
             }

@@ -20,6 +20,11 @@ public enum StopSignal {
     /// Asks the run to stop, as a signal would.
     public static func request() { stopRequests.add(1, ordering: .relaxed) }
 
+    /// How long after a stop was requested the publish path still waits for room (in the queue, or in a full
+    /// spool under `block`): then what does not fit is dropped and counted, so that a stop never hangs on an
+    /// output that does not take anything (a dead broker with a full spool, a full disk).
+    public static let patience: Double = 5
+
     /// Installs the handlers (idempotent) and ignores SIGPIPE, so a closed stdout is an EPIPE write error
     /// the console output reports instead of a silent death.
     public static func install() {

@@ -7,7 +7,8 @@
 // When `maxSize` is reached the policy decides: `block` waits for acknowledgements to free whole segments,
 // `dropNewest` refuses the rest of the batch. On a write error the segment is truncated back to its last
 // complete frame and the write retried after `retryInterval`, doubling up to `maxRetryInterval` (`block`), or
-// the batch is given up and counted (`dropNewest`). `close` ends a wait or a retry pause at once.
+// the batch is given up and counted (`dropNewest`). `close` ends a wait or a retry pause at once;
+// `stopBlocking` (shutting down) makes `block` act as `dropNewest` from then on.
 
 import Logging
 
@@ -103,7 +104,7 @@ extension DiskSpool {
             }
             let fresh = min(options.segmentSize, free) - header - seal
             if frameBytes <= fresh { return .fresh(fresh) }
-            if options.policy == .dropNewest { return .refused }
+            if options.policy == .dropNewest || noWaiting { return .refused }
             if let writer, writer.size > header, tracker.covers(writer.firstID..<nextID) { return .finishCurrent }
             writable.wait(lock, until: .infinity)
         }
@@ -120,18 +121,20 @@ extension DiskSpool {
                 commit(payloads, frameBytes: frameBytes)
                 return true
             }
-            lock.withLock { stats.writeErrors += 1 }
-            if options.policy == .dropNewest {
-                logger.error(
-                    "writing to segment \(path) failed: \(errnoText(code)); dropping \(count) events (drop_newest)"
-                )
+            let givingUp = lock.withLock {
+                stats.writeErrors += 1
+                return noWaiting
+            }
+            if options.policy == .dropNewest || givingUp {
+                let why = givingUp ? "shutting down" : "drop_newest"
+                logger.error("writing to segment \(path) failed: \(errnoText(code)); dropping \(count) events (\(why))")
                 return false
             }
             logger.error("writing to segment \(path) failed: \(errnoText(code)); retrying in \(Self.seconds(delay))")
             let deadline = MonotonicClock.deadline(after: delay)
             let stopped = lock.withLock {
-                while !closed && writable.wait(lock, until: deadline) {}
-                return closed
+                while !closed && !noWaiting && writable.wait(lock, until: deadline) {}
+                return closed || noWaiting
             }
             if stopped { return false }
             delay = min(delay * 2, max(options.maxRetryInterval, options.retryInterval))

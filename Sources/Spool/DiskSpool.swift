@@ -129,6 +129,9 @@ public final class DiskSpool: Spool, @unchecked Sendable {
     var stats = SpoolCounters()
     var bytesOnDisk: Int64 = 0
     var closed = false
+    /// `stopBlocking` was called: appends refuse what does not fit, and give up after a write error, instead
+    /// of waiting.
+    var noWaiting = false
     /// Moves whenever there is something new to read (a commit, a new or finished segment).
     var dataVersion: UInt64 = 0
     var injectedWriteFailures: [Int32] = []
@@ -236,6 +239,14 @@ public final class DiskSpool: Spool, @unchecked Sendable {
             if closed || !drained.wait(lock, until: deadline) { return tracker.cursor >= nextID }
         }
         return true
+    }
+
+    /// Appends stop waiting for room or for a retry; see `Spool`.
+    public func stopBlocking() {
+        lock.withLock {
+            noWaiting = true
+            writable.broadcast()
+        }
     }
 
     /// Stops: wakes blocked appenders and readers, seals the segment being written, deletes what is fully

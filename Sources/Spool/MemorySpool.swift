@@ -18,6 +18,8 @@ public final class MemorySpool: Spool, @unchecked Sendable {
     private var tracker = AckTracker(cursor: 1)
     private var stats = SpoolCounters()
     private var closed = false
+    /// `stopBlocking` was called: appends refuse what does not fit instead of waiting.
+    private var noWaiting = false
 
     /// A spool for `capacity` entries (at least 1) that blocks or drops when full, per `policy`.
     public init(capacity: Int, policy: SpoolFullPolicy) {
@@ -33,7 +35,9 @@ public final class MemorySpool: Spool, @unchecked Sendable {
         defer { lock.unlock() }
         var accepted = 0
         for payload in payloads {
-            while !closed && pending >= capacity && policy == .block { writable.wait(lock, until: .infinity) }
+            while !closed && !noWaiting && pending >= capacity && policy == .block {
+                writable.wait(lock, until: .infinity)
+            }
             guard !closed && pending < capacity else {
                 stats.droppedFull += payloads.count - accepted
                 break
@@ -91,6 +95,14 @@ public final class MemorySpool: Spool, @unchecked Sendable {
             if closed || !drained.wait(lock, until: deadline) { return tracker.cursor >= nextID }
         }
         return true
+    }
+
+    /// Appends stop waiting for room; see `Spool`.
+    public func stopBlocking() {
+        lock.withLock {
+            noWaiting = true
+            writable.broadcast()
+        }
     }
 
     /// Stops: blocked appenders return; readers get what is left without waiting, then nothing.

@@ -30,8 +30,8 @@ public struct SpoolCounters: Sendable, Equatable {
     public var appended = 0
     /// Entries acknowledged (this process).
     public var acknowledged = 0
-    /// Entries refused because the spool was full (`dropNewest`) or closed, or given up after a write error
-    /// (`dropNewest`).
+    /// Entries refused because the spool was full (`dropNewest`, or `block` after `stopBlocking`) or closed, or
+    /// given up after a write error (`dropNewest`, or `block` after `stopBlocking`).
     public var droppedFull = 0
     /// Payloads bigger than a segment can hold.
     public var rejectedTooLarge = 0
@@ -69,6 +69,10 @@ public protocol Spool: AnyObject, Sendable {
     func acknowledge(_ ids: [UInt64])
     /// Waits up to `timeout` seconds until every entry is acknowledged; true if so.
     func waitUntilEmpty(timeout: Double) -> Bool
+    /// Appends stop waiting for room (the agent is shutting down): a blocked `append`, and every later one,
+    /// refuses what does not fit now, counted as `droppedFull`, as under `dropNewest`. Reading and
+    /// acknowledging go on. Idempotent.
+    func stopBlocking()
     /// Stops: wakes blocked appenders and readers, persists the acknowledgement state, closes files.
     func close()
     /// What the spool did and holds.

@@ -138,4 +138,42 @@ import Testing
         #expect(appender.wait(timeout: 10) == 0)
         #expect(spool.counters.droppedFull == 4)
     }
+
+    /// Shutting down with the spool full: the blocked appender returns with what fitted, later appends refuse
+    /// what does not fit at once, and the spool still reads, acknowledges and frees room.
+    @Test func stopBlockingReleasesAnAppenderWaitingForRoom() throws {
+        let scratch = ScratchDirectory()
+        let spool = try DiskSpool(
+            options: options(scratch.spoolPath, maxSize: 8192, segmentSize: 4096), logger: LogRecorder().logger)
+        let appender = Background { spool.append(payloads(20, size: 500)) }
+        appender.waitUntilStarted()
+        spool.stopBlocking()
+        let accepted = try #require(appender.wait())
+        #expect(accepted > 0 && accepted < 20)
+        #expect(spool.counters.droppedFull == 20 - accepted)
+        #expect(spool.append(payloads(20, size: 500, first: 20)) == 0)
+        #expect(spool.counters.droppedFull == 40 - accepted)
+        let entries = readEntries(spool, count: accepted)
+        #expect(entries.map(\.payload) == payloads(accepted, size: 500))
+        spool.acknowledge(entries.map(\.id))
+        #expect(spool.append(payloads(1, size: 500, first: 40)) == 1)
+        spool.close()
+    }
+
+    /// Shutting down during a retry pause after a write error: the batch is given up and counted.
+    @Test func stopBlockingEndsARetryWait() throws {
+        let scratch = ScratchDirectory()
+        let log = LogRecorder()
+        let spool = try DiskSpool(options: options(scratch.spoolPath, retryInterval: 30), logger: log.logger)
+        spool.injectWriteFailures([EIO])
+        let appender = Background { spool.append(payloads(4)) }
+        appender.waitUntilStarted()
+        spool.stopBlocking()
+        #expect(appender.wait(timeout: 10) == 0)
+        #expect(spool.counters.droppedFull == 4 && spool.counters.writeErrors == 1)
+        spool.injectWriteFailures([EIO])
+        #expect(spool.append(payloads(2, first: 4)) == 0)
+        #expect(log.contains(.error, "dropping 2 events (shutting down)"))
+        spool.close()
+    }
 }

@@ -60,6 +60,23 @@ import Testing
         #expect(reader.wait() == [])
     }
 
+    /// Shutting down: the blocked appender takes what fits and returns, later appends refuse at once, and
+    /// what is in the spool can still be read.
+    @Test func stopBlockingReleasesABlockedAppenderAndReadsGoOn() {
+        let spool = MemorySpool(capacity: 2, policy: .block)
+        #expect(spool.append(payloads(2)) == 2)
+        let appender = Background { spool.append(payloads(3, first: 2)) }
+        appender.waitUntilStarted()
+        spool.stopBlocking()
+        #expect(appender.wait() == 0)
+        #expect(spool.append(payloads(1, first: 5)) == 0)
+        #expect(spool.counters.droppedFull == 4)
+        let entries = readEntries(spool, count: 2)
+        #expect(entries.map(\.payload) == payloads(2))
+        spool.acknowledge(entries.map(\.id))
+        #expect(spool.append(payloads(1, first: 6)) == 1)
+    }
+
     @Test func afterCloseReadsHandOutWhatIsLeftWithoutWaiting() {
         let spool = MemorySpool(capacity: 10, policy: .block)
         #expect(spool.append(payloads(3)) == 3)

@@ -138,9 +138,20 @@ final class Shipper: @unchecked Sendable {
     func run() {
         var nextMetrics = Self.now() + metricsPeriod
         var nextWaitNotice = Double.infinity
+        var signalSeen: Double? = nil
+        var blockingStopped = false
         while true {
             let (stopping, deadline) = stopState
             let now = Self.now()
+            // A publisher blocked on a full spool must not hold up a stop for good (StopSignal.patience).
+            if StopSignal.requested && !blockingStopped {
+                let seen = signalSeen ?? now
+                signalSeen = seen
+                if now - seen >= StopSignal.patience {
+                    spool.stopBlocking()
+                    blockingStopped = true
+                }
+            }
             if stopping {
                 if inFlight == 0 && spool.counters.pendingEntries == 0 { break }
                 if now >= deadline { break }
