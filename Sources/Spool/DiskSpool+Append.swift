@@ -157,7 +157,10 @@ extension DiskSpool {
     private func startSegment() -> (String, Int32)? {
         let firstID = nextID
         let path = directory + "/" + SegmentFormat.segmentName(firstID: firstID)
-        var fd = FileIO.openFile(path, O_WRONLY | O_CREAT | O_TRUNC | (directIO ? FileIO.directFlag : 0))
+        var fd = -EINVAL
+        if !(directIO && refuseDirectWrites) {
+            fd = FileIO.openFile(path, O_WRONLY | O_CREAT | O_TRUNC | (directIO ? FileIO.directFlag : 0))
+        }
         if fd == -EINVAL && directIO {
             refuseDirectIO(path)
             fd = FileIO.openFile(path, O_WRONLY | O_CREAT | O_TRUNC)

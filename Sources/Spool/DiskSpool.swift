@@ -145,8 +145,8 @@ public final class DiskSpool: Spool, @unchecked Sendable {
     let appender = SegmentAppender()
     /// New segments are opened for direct I/O (until the file system refuses it).
     var directIO: Bool
-    /// Direct writes fail with EINVAL as a file system that refuses them would make them: for tests of the
-    /// fallback.
+    /// Direct opens and writes fail with EINVAL as a file system that refuses them would make them: for tests
+    /// of the fallback.
     var refuseDirectWrites = false
 
     // The reader's, under `readLock`.

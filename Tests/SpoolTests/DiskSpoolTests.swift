@@ -153,6 +153,26 @@ import Testing
         spool.close()
     }
 
+    /// A file system that refuses O_DIRECT at open (tmpfs before Linux 6.6): every segment is written through
+    /// the page cache, with no padding, and reads back.
+    @Test func aRefusedDirectOpenFallsBackToThePageCache() throws {
+        let scratch = ScratchDirectory()
+        let log = LogRecorder()
+        let spool = try DiskSpool(options: options(scratch.spoolPath, segmentSize: 4096), logger: log.logger)
+        spool.appendLock.withLock { spool.refuseDirectWrites = true }
+        #expect(spool.append(payloads(30, size: 150)) == 30)
+        #expect(log.contains(.notice, "refuses direct I/O", scratch.spoolPath))
+        let files = scratch.segmentFiles()
+        #expect(files.count == 2)
+        for file in files {
+            let last = try #require(try frames(in: file).last)
+            let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as? UInt64
+            #expect(size == UInt64(last.offset + 20 + last.length))
+        }
+        #expect(readEntries(spool, count: 30).map(\.payload) == payloads(30, size: 150))
+        spool.close()
+    }
+
     @Test func withoutItsStateFileTheSpoolResendsEverythingItHolds() throws {
         let scratch = ScratchDirectory()
         var spool = try DiskSpool(options: options(scratch.spoolPath), logger: LogRecorder().logger)
