@@ -120,8 +120,11 @@ import Testing
         #expect(tally.lost == droppedFull && tally.duplicated == 0 && tally.unexpected == 0, "\(tally)")
     }
 
-    @Test func aFullSpoolBlocksTheReplayUntilTheBrokerIsBack() throws {
-        let scratch = try ScratchDirectory()
+    /// The sample replayed 800 times into a 10 MB spool with the broker down, 8 s after the start: the full
+    /// spool holds the replay back.
+    func blockedReplay(_ scratch: ScratchDirectory) throws -> (
+        broker: DevBroker, expected: [String], config: String, agent: RunningProcess
+    ) {
         let broker = try DevBroker(brokers: 1)
         let loops = 800
         let expected = try expectedEvents(pcap: Paths.sample, loops: loops, scratch: scratch)
@@ -133,7 +136,14 @@ import Testing
             Paths.binary, ["-c", config, "-I", Paths.sample, "-t", "-l", String(loops), "-e", "--strict.perms=false"])
         Thread.sleep(forTimeInterval: 8)
         #expect(
-            agent.process.isRunning && !agent.stderr.contains("waiting for delivery"), "the replay was not held back")
+            agent.process.isRunning && !agent.stderr.contains("waiting for delivery"),
+            "the replay was not held back: \(agent.stderr)")
+        return (broker, expected, config, agent)
+    }
+
+    @Test func aFullSpoolBlocksTheReplayUntilTheBrokerIsBack() throws {
+        let scratch = try ScratchDirectory()
+        let (broker, expected, _, agent) = try blockedReplay(scratch)
         broker.up()
         let deadline = Date().addingTimeInterval(180)
         while agent.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
@@ -148,17 +158,7 @@ import Testing
     /// what the spool holds, which a restart delivers once the broker is back.
     @Test func aStopWithAFullSpoolAndNoBrokerDoesNotHang() throws {
         let scratch = try ScratchDirectory()
-        let broker = try DevBroker(brokers: 1)
-        let loops = 800
-        let expected = try expectedEvents(pcap: Paths.sample, loops: loops, scratch: scratch)
-        let queue = "queue.disk: {path: \(scratch.url.path)/spool, max_size: 10MB, segment_size: 1MB}"
-        let config = try scratch.write(
-            "kafka.yml", kafkaConfig(bootstrap: broker.bootstrap, dataPath: scratch.url.path + "/data", queue: queue))
-        broker.down()
-        let agent = try RunningProcess(
-            Paths.binary, ["-c", config, "-I", Paths.sample, "-t", "-l", String(loops), "-e", "--strict.perms=false"])
-        Thread.sleep(forTimeInterval: 8)
-        #expect(agent.process.isRunning, "the replay was not held back: \(agent.stderr)")
+        let (broker, expected, config, agent) = try blockedReplay(scratch)
         let stopped = Date()
         #expect(agent.signalAndWait(SIGTERM, timeout: 20) == 0, "\(agent.stderr)")
         let took = Date().timeIntervalSince(stopped)

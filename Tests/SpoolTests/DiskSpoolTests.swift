@@ -129,7 +129,7 @@ import Testing
         let spool = try DiskSpool(options: options(scratch.spoolPath, segmentSize: 4096), logger: log.logger)
         #expect(spool.append(payloads(5, size: 150)) == 5)
         let first = try #require(scratch.segmentFiles().first)
-        #expect(try FileManager.default.attributesOfItem(atPath: first)[.size] as? UInt64 == 4096)
+        #expect(try fileSize(first) == 4096)
         spool.appendLock.withLock { spool.refuseDirectWrites = true }
         for batch in 0..<6 { #expect(spool.append(payloads(5, size: 150, first: 5 + batch * 5)) == 5) }
         #expect(log.contains(.notice, "refuses direct I/O", scratch.spoolPath))
@@ -140,9 +140,7 @@ import Testing
         #expect(files.count == 2)
         let records = try files.map { try frames(in: $0) }
         #expect(records.flatMap { $0.filter { !$0.isSeal }.map(\.id) } == Array(1...35))
-        let last = try #require(records.last?.last)
-        let size = try FileManager.default.attributesOfItem(atPath: files[1])[.size] as? UInt64
-        #expect(size == UInt64(last.offset + 20 + last.length))
+        #expect(try endsAtItsLastRecord(files[1]))
         #expect(readEntries(spool, count: 35).map(\.payload) == payloads(35, size: 150))
         let copy = try scratch.crashCopy()
         let reopenLog = LogRecorder()
@@ -164,11 +162,7 @@ import Testing
         #expect(log.contains(.notice, "refuses direct I/O", scratch.spoolPath))
         let files = scratch.segmentFiles()
         #expect(files.count == 2)
-        for file in files {
-            let last = try #require(try frames(in: file).last)
-            let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as? UInt64
-            #expect(size == UInt64(last.offset + 20 + last.length))
-        }
+        for file in files { #expect(try endsAtItsLastRecord(file)) }
         #expect(readEntries(spool, count: 30).map(\.payload) == payloads(30, size: 150))
         spool.close()
     }
@@ -203,9 +197,7 @@ import Testing
         let segments = spool.counters.segments
         #expect(segments >= 5)
         #expect(scratch.segmentFiles().count == segments)
-        let sizes = try scratch.segmentFiles().map { path in
-            Int64(try FileManager.default.attributesOfItem(atPath: path)[.size] as! UInt64)
-        }
+        let sizes = try scratch.segmentFiles().map { Int64(try fileSize($0)) }
         let padding = sizes.reduce(0, +) - spool.counters.bytesOnDisk
         if directIO {
             #expect(sizes.allSatisfy { $0 % 4096 == 0 })

@@ -174,6 +174,16 @@ func frames(in path: String) throws -> [FrameLocation] {
     return found
 }
 
+/// True when a segment file ends right after its last record (no padding: written through the page cache).
+func endsAtItsLastRecord(_ path: String) throws -> Bool {
+    let last = try #require(try frames(in: path).last)
+    return try fileSize(path) == last.offset + 20 + last.length
+}
+
+func fileSize(_ path: String) throws -> Int {
+    Int(try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64))
+}
+
 /// Flips one bit of the byte at `offset` of the file, in place.
 func flipBit(in path: String, at offset: Int) throws {
     let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
