@@ -157,13 +157,12 @@ extension DiskSpool {
     private func startSegment() -> (String, Int32)? {
         let firstID = nextID
         let path = directory + "/" + SegmentFormat.segmentName(firstID: firstID)
-        var fd = -EINVAL
-        if !(directIO && refuseDirectWrites) {
-            fd = FileIO.openFile(path, O_WRONLY | O_CREAT | O_TRUNC | (directIO ? FileIO.directFlag : 0))
-        }
+        let flags = O_WRONLY | O_CREAT | O_TRUNC
+        let direct = directIO ? FileIO.directFlag : 0
+        var fd = directIO && refuseDirectWrites ? -EINVAL : FileIO.openFile(path, flags | direct)
         if fd == -EINVAL && directIO {
             refuseDirectIO(path)
-            fd = FileIO.openFile(path, O_WRONLY | O_CREAT | O_TRUNC)
+            fd = FileIO.openFile(path, flags)
         }
         guard fd >= 0 else { return (path, -fd) }
         var segment = SegmentWriter(fd: fd, path: path, firstID: firstID, size: 0, direct: directIO)

@@ -89,15 +89,6 @@ enum SegmentFormat {
         }
     }
 
-    /// Appends one frame for `payload` with `id` to `buffer`.
-    static func appendFrame(_ payload: [UInt8], id: UInt64, to buffer: inout [UInt8]) {
-        let start = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: frameHeaderSize + payload.count))
-        buffer.withUnsafeMutableBytes { raw in
-            writeFrame(payload, id: id, to: UnsafeMutableRawBufferPointer(rebasing: raw[start...]))
-        }
-    }
-
     /// Writes one frame for `payload` with `id` into `destination`, which has exactly its size.
     static func writeFrame(_ payload: [UInt8], id: UInt64, to destination: UnsafeMutableRawBufferPointer) {
         precondition(destination.count == frameHeaderSize + payload.count)

@@ -100,9 +100,7 @@ import Testing
         #expect(readEntries(spool, count: 7).map(\.payload) == payloads(7))
         #expect(try frames(in: segment).map(\.id) == Array(1...7))
 
-        let copy = try scratch.crashCopy()
-        let reopenLog = LogRecorder()
-        let reopened = try DiskSpool(options: options(copy), logger: reopenLog.logger)
+        let (reopened, reopenLog) = try reopenCrashCopy(of: scratch)
         #expect(reopened.counters.recovered == 7)
         #expect(reopenLog.messages(.error).isEmpty && reopenLog.messages(.warning).isEmpty)
         reopened.close()

@@ -174,6 +174,26 @@ func frames(in path: String) throws -> [FrameLocation] {
     return found
 }
 
+extension SegmentFormat {
+    /// Appends one frame for `payload` with `id` to `buffer` (segments built by hand).
+    static func appendFrame(_ payload: [UInt8], id: UInt64, to buffer: inout [UInt8]) {
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: frameHeaderSize + payload.count))
+        buffer.withUnsafeMutableBytes { raw in
+            writeFrame(payload, id: id, to: UnsafeMutableRawBufferPointer(rebasing: raw[start...]))
+        }
+    }
+}
+
+/// A spool opened on a crash copy of `scratch`'s spool (what kill -9 would leave), and what it logged.
+func reopenCrashCopy(
+    of scratch: ScratchDirectory, segmentSize: Int64 = 1 << 20
+) throws -> (spool: DiskSpool, log: LogRecorder) {
+    let copy = try scratch.crashCopy()
+    let log = LogRecorder()
+    return (try DiskSpool(options: options(copy, segmentSize: segmentSize), logger: log.logger), log)
+}
+
 /// True when a segment file ends right after its last record (no padding: written through the page cache).
 func endsAtItsLastRecord(_ path: String) throws -> Bool {
     let last = try #require(try frames(in: path).last)
