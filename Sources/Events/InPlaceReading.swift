@@ -21,24 +21,29 @@ extension FieldValue {
         return try withEntries(ofObjectAt: value.assumingMemoryBound(to: FieldValue.self), body)
     }
 
-    /// Calls `body` with the entries of the object at `v`, or with nil when `v` is not an object.
+    /// Calls `body` with the entries of the object at `v`, or with nil when `v` is not an object. `inPlace` is
+    /// `payloadsReadInPlace`, which a caller visiting many values reads once (each read of a lazily initialised
+    /// static is a call to check it is initialised: the encoder made some fifty per event).
     @inline(__always)
     static func withEntries<R>(
-        ofObjectAt v: UnsafePointer<FieldValue>, _ body: (UnsafeBufferPointer<Fields.Entry>?) throws -> R
+        ofObjectAt v: UnsafePointer<FieldValue>, inPlace: Bool = payloadsReadInPlace,
+        _ body: (UnsafeBufferPointer<Fields.Entry>?) throws -> R
     ) rethrows -> R {
         guard case .object = v.pointee else { return try body(nil) }
-        if payloadsReadInPlace { return try body(arrayElements(at: v, as: Fields.Entry.self)) }
+        if inPlace { return try body(arrayElements(at: v, as: Fields.Entry.self)) }
         guard case .object(let f) = v.pointee else { return try body(nil) }
         return try f.items.withUnsafeBufferPointer(body)
     }
 
-    /// Calls `body` with the elements of the list at `v`, or with nil when `v` is not a list.
+    /// Calls `body` with the elements of the list at `v`, or with nil when `v` is not a list (`inPlace` as for
+    /// `withEntries`).
     @inline(__always)
     static func withElements<R>(
-        ofListAt v: UnsafePointer<FieldValue>, _ body: (UnsafeBufferPointer<FieldValue>?) throws -> R
+        ofListAt v: UnsafePointer<FieldValue>, inPlace: Bool = payloadsReadInPlace,
+        _ body: (UnsafeBufferPointer<FieldValue>?) throws -> R
     ) rethrows -> R {
         guard case .array = v.pointee else { return try body(nil) }
-        if payloadsReadInPlace { return try body(arrayElements(at: v, as: FieldValue.self)) }
+        if inPlace { return try body(arrayElements(at: v, as: FieldValue.self)) }
         guard case .array(let items) = v.pointee else { return try body(nil) }
         return try items.withUnsafeBufferPointer(body)
     }

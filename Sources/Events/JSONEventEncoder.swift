@@ -154,6 +154,10 @@ struct Writer {
     var commaBits: UInt64 = 0
     var depth = 0
     var deeperCommas: [Bool] = []
+    /// `FieldValue.stringWordsReadInPlace` and `payloadsReadInPlace`, read once per event rather than at every
+    /// value.
+    let stringsInPlace = FieldValue.stringWordsReadInPlace
+    let payloadsInPlace = FieldValue.payloadsReadInPlace
 
     init(pretty: Bool, escapeHTML: Bool, fractionDigits: Int) {
         self.pretty = pretty
@@ -285,7 +289,7 @@ struct Writer {
         case .double(let d): double(d)
         case .string:
             #if _endian(little) && _pointerBitWidth(_64)
-                if FieldValue.stringWordsReadInPlace {
+                if stringsInPlace {
                     let (w0, w1) = FieldValue.stringWords(at: v)
                     if appendSmallPlain(w0, w1, colon: false) { return }
                     // Not a small plain string: the words were that test, so it is not made again.
@@ -296,10 +300,14 @@ struct Writer {
             if case .string(let s) = v.pointee { string(s) }
         case .timestamp(let t): timestamp(t)
         case .array:
-            FieldValue.withElements(ofListAt: v) { elements($0 ?? UnsafeBufferPointer(start: nil, count: 0)) }
+            FieldValue.withElements(ofListAt: v, inPlace: payloadsInPlace) {
+                elements($0 ?? UnsafeBufferPointer(start: nil, count: 0))
+            }
         case .object:
             beginObject()
-            FieldValue.withEntries(ofObjectAt: v) { members($0 ?? UnsafeBufferPointer(start: nil, count: 0)) }
+            FieldValue.withEntries(ofObjectAt: v, inPlace: payloadsInPlace) {
+                members($0 ?? UnsafeBufferPointer(start: nil, count: 0))
+            }
             endObject()
         }
     }
@@ -332,20 +340,9 @@ struct Writer {
             out.append(UInt8(ascii: "0") + UInt8(u))
             return
         }
-        var length = 0
-        var v = u
-        while v > 0 {
-            length += 1
-            v /= 10
-        }
-        v = u
+        let length = DecimalText.count(u)
         out.append(maxCount: length) { p in
-            var i = length
-            while i > 0 {
-                i -= 1
-                p[i] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-            }
+            DecimalText.write(u, width: length, to: p)
             return length
         }
     }

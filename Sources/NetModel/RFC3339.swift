@@ -67,13 +67,7 @@ public enum RFC3339 {
     /// Writes the last `width` decimal digits of `value` (0 for a negative one) at `p`.
     @inlinable @inline(__always)
     static func digits(_ value: Int64, _ width: Int, _ p: UnsafeMutablePointer<UInt8>) {
-        var v = value < 0 ? 0 : value
-        var i = width - 1
-        while i >= 0 {
-            p[i] = UInt8(truncatingIfNeeded: v % 10) + UInt8(ascii: "0")
-            v /= 10
-            i -= 1
-        }
+        DecimalText.write(value < 0 ? 0 : UInt64(value), width: width, to: p)
     }
 
     /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
