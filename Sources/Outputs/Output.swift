@@ -121,20 +121,12 @@ extension EncodedBatch {
     public init(encoding events: [Event], _ encode: (Event, inout [UInt8]) -> EncodeDrop?) {
         self.init()
         records.reserveCapacity(events.count)
-        // Each record is encoded into an array of its own, sized from the one before, and moved into the
-        // batch: encoding into one reused buffer copied every record once more.
-        var sizeHint = 256
+        var buffer: [UInt8] = []
         // By index: each event is lent to `encode` where it lies, not copied out (a retain and a release of
         // its trees per event).
         for index in events.indices {
-            var record: [UInt8] = []
-            record.reserveCapacity(sizeHint)
-            if let drop = encode(events[index], &record) {
-                drops.append(drop)
-            } else {
-                sizeHint = record.count + record.count / 8 + 64
-                records.append(record)
-            }
+            buffer.removeAll(keepingCapacity: true)
+            if let drop = encode(events[index], &buffer) { drops.append(drop) } else { records.append(buffer) }
         }
     }
 }
