@@ -7,7 +7,8 @@
 // - Each `append` call (one publisher batch) is written with one pwrite and fdatasync'ed before it returns
 //   (one more pwrite and fdatasync when the batch spills into a new segment); only then can the shipper read
 //   it. Segments are written with direct I/O where the file system allows (SegmentAppender.swift). A
-//   segment's creation and deletion are followed by an fsync of the directory. So an appended entry survives
+//   segment's creation and deletion are followed by an fsync of the directory (a large segment's deletion is
+//   a rename, its blocks then freed in the background: SegmentReaper.swift). So an appended entry survives
 //   kill -9 and power loss.
 // - The state file is rewritten (pwrite) on every `acknowledge`; it is fdatasync'ed at most once a second (by
 //   the shipper's next `acknowledge` or `read`), before a segment is deleted, and at close. So kill -9 replays
@@ -165,6 +166,8 @@ public final class DiskSpool: Spool, @unchecked Sendable {
     let stateLock = SpoolLock()
     let state: StateFile
     var stateFailing = false
+    /// Removes large finished segments in the background (SegmentReaper.swift).
+    let reaper: SegmentReaper
 
     /// Opens or creates the directory (0700) and recovers what a previous run left. Throws when the directory
     /// cannot be used or is locked by another running process.
@@ -200,6 +203,7 @@ public final class DiskSpool: Spool, @unchecked Sendable {
         recent = RecentFrames(limit: options.writeThroughBytes)
         directIO = options.directIO && FileIO.directFlag != 0
         state = opened.file
+        reaper = SegmentReaper(logger: logger)
         try recover(snapshot: opened.snapshot, problem: opened.problem)
         let left = counters
         if left.pendingEntries > 0 {
@@ -279,6 +283,7 @@ public final class DiskSpool: Spool, @unchecked Sendable {
         stateLock.unlock()
         readLock.unlock()
         appendLock.unlock()
+        reaper.close()
     }
 
     /// Writes the encoded state, syncing it when asked or when the last sync is a second old (under
@@ -329,13 +334,24 @@ public final class DiskSpool: Spool, @unchecked Sendable {
             return
         }
         var freed: Int64 = 0
+        var handedOver: [String] = []
         for victim in victims {
+            freed += victim.size
+            // A segment larger than one of the reaper's steps is renamed and removed in the background.
+            if victim.size > reaper.step {
+                let doomed = victim.path + SegmentReaper.suffix
+                if rename(victim.path, doomed) == 0 {
+                    handedOver.append(doomed)
+                    continue
+                }
+                if errno == ENOENT { continue }
+            }
             if unlink(victim.path) != 0 && errno != ENOENT {
                 logger.error("cannot delete the spool segment \(victim.path): \(errnoText(errno))")
             }
-            freed += victim.size
         }
         _ = FileIO.syncDirectory(directoryFD)
+        reaper.remove(handedOver)
         lock.withLock {
             bytesOnDisk -= freed
             dataVersion += 1
