@@ -35,6 +35,18 @@ public enum FieldValue: Sendable, Equatable {
 
     /// Convenience for a list of strings.
     public static func strings(_ values: [String]) -> FieldValue { .array(values.map { .string($0) }) }
+
+    /// An equal value that shares no storage with this one: new lists, objects and (longer) strings. For values
+    /// every event of a thread copies: each copy retains the storage and each freed event releases it, and
+    /// storage shared by several threads has their cores contending for its reference count.
+    public func unshared() -> FieldValue {
+        switch self {
+        case .string(let s): return .string(String(decoding: Array(s.utf8), as: UTF8.self))
+        case .array(let items): return .array(items.map { $0.unshared() })
+        case .object(let f): return .object(f.unshared())
+        default: return self
+        }
+    }
 }
 
 /// Where a dotted path leads inside an object (`Fields.walk`).
@@ -147,6 +159,15 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
                 items[i].value = v
             }
         }
+    }
+
+    /// An equal object that shares no storage with this one (`FieldValue.unshared`).
+    public func unshared() -> Fields {
+        var copy = Fields(capacity: items.count)
+        for entry in items {
+            copy.append(String(decoding: Array(entry.key.utf8), as: UTF8.self), entry.value.unshared())
+        }
+        return copy
     }
 
     /// Removes null values everywhere (and objects left empty by that), as the Beats pipeline does

@@ -19,11 +19,9 @@ import NetModel
 public struct FlowEventMapper: Sendable {
     let communityID: CommunityID
 
-    // Constant values shared by every event (copying them costs a retain, building them an allocation).
+    // Constant values shared by every event (copying them costs a retain, building them an allocation). The
+    // lists are in `FlowEventCache`, one set per worker.
     static let kind = FieldValue.string("event")
-    static let category = FieldValue.strings(["network"])
-    static let typeConnection = FieldValue.strings(["connection"])
-    static let typeEnd = FieldValue.strings(["connection", "end"])
     static let action = FieldValue.string("network_flow")
     static let dataset = FieldValue.string("flow")
     static let flowType = FieldValue.string("flow")
@@ -53,8 +51,8 @@ public struct FlowEventMapper: Sendable {
 
         var event = Fields(capacity: 8)
         event.append("kind", FlowEventMapper.kind)
-        event.append("category", FlowEventMapper.category)
-        event.append("type", final ? FlowEventMapper.typeEnd : FlowEventMapper.typeConnection)
+        event.append("category", cache.category)
+        event.append("type", final ? cache.typeEnd : cache.typeConnection)
         event.append("action", FlowEventMapper.action)
         event.append("dataset", FlowEventMapper.dataset)
         event.append("start", .timestamp(r.created))
@@ -118,6 +116,11 @@ public struct FlowEventMapper: Sendable {
 public final class FlowEventCache {
     /// Addresses kept, replaced in turn.
     static let macSlots = 8
+    // The constant lists of every flow event, made per worker: each event retains them when built and releases
+    // them when freed, and lists shared by all workers had cores contending for their reference counts.
+    let category = FieldValue.strings(["network"])
+    let typeConnection = FieldValue.strings(["connection"])
+    let typeEnd = FieldValue.strings(["connection", "end"])
     private var macs: [(value: UInt64, text: String)] = []
     private var nextSlot = 0
 

@@ -187,12 +187,14 @@ public final class Publisher: @unchecked Sendable {
         // computed once.
         let cache = TLSEventCache()
         let flowCache = FlowEventCache()
+        let settings = self.settings.unshared()
         while true {
             guard let (number, batch) = queue.takeNumbered(timeout: 0.5) else {
                 if queue.isDrained { break }
                 continue
             }
-            let (encoded, events, processed) = prepareAndEncode(batch, cache: cache, flowCache: flowCache)
+            let (encoded, events, processed) = prepareAndEncode(
+                batch, settings: settings, cache: cache, flowCache: flowCache)
             turn.lock()
             // Up to twice `workers` batches wait for the writer; the one it needs next is always let in.
             while number >= nextToWrite + UInt64(2 * workers) { turn.wait() }
@@ -228,9 +230,9 @@ public final class Publisher: @unchecked Sendable {
 
     /// The batch prepared (the pipeline's layers and processors applied) and encoded chunk by chunk, the number
     /// of events the processors kept, and what the processors did.
-    func prepareAndEncode(_ batch: EventBatch, cache: TLSEventCache, flowCache: FlowEventCache)
-        -> (EncodedBatch, Int, ProcessorCounters)
-    {
+    func prepareAndEncode(
+        _ batch: EventBatch, settings: PublishSettings, cache: TLSEventCache, flowCache: FlowEventCache
+    ) -> (EncodedBatch, Int, ProcessorCounters) {
         var encoded = EncodedBatch()
         encoded.records.reserveCapacity(batch.count)
         var kept = 0
@@ -321,6 +323,16 @@ public final class Publisher: @unchecked Sendable {
 }
 
 extension PublishSettings {
+    /// These settings with the fields they add to every event (`fields`, and `agent`, `ecs`, `host`) in storage
+    /// of their own: one copy per publish worker (see `FieldValue.unshared`).
+    func unshared() -> PublishSettings {
+        var copy = self
+        copy.builtins = builtins.unshared()
+        copy.global.fields = global.fields.unshared()
+        for i in copy.clients.indices { copy.clients[i].fields = clients[i].fields.unshared() }
+        return copy
+    }
+
     /// Applies the pipeline's layers and processors to an event of `client` in Beats' order; false when a
     /// processor dropped it. `nullFree` says the event's builder never writes a null, so the null removal has
     /// nothing to find and skips its walk of the whole tree (flow events, most of a busy link's events).
