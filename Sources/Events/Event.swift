@@ -41,7 +41,7 @@ public enum FieldValue: Sendable, Equatable {
     /// storage shared by several threads has their cores contending for its reference count.
     public func unshared() -> FieldValue {
         switch self {
-        case .string(let s): return .string(String(decoding: Array(s.utf8), as: UTF8.self))
+        case .string(let s): return .string(s.unshared())
         case .array(let items): return .array(items.map { $0.unshared() })
         case .object(let f): return .object(f.unshared())
         default: return self
@@ -165,7 +165,7 @@ public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     public func unshared() -> Fields {
         var copy = Fields(capacity: items.count)
         for entry in items {
-            copy.append(String(decoding: Array(entry.key.utf8), as: UTF8.self), entry.value.unshared())
+            copy.append(entry.key.unshared(), entry.value.unshared())
         }
         return copy
     }
@@ -283,6 +283,9 @@ public struct EventPath: Sendable, Hashable, CustomStringConvertible, Expressibl
     /// The path as written.
     public var text: String { root == .metadataField ? EventPath.metadataPrefix + path.text : path.text }
 
+    /// An equal path that shares no storage with this one (`FieldValue.unshared`).
+    public func unshared() -> EventPath { EventPath(text.unshared()) }
+
     public var description: String { text }
 }
 
@@ -296,4 +299,9 @@ extension Event {
         case .metadataField: return metadata.value(at: path.path)
         }
     }
+}
+
+extension String {
+    /// An equal string in storage of its own (a small string has none to share); see `FieldValue.unshared`.
+    public func unshared() -> String { String(decoding: Array(utf8), as: UTF8.self) }
 }

@@ -49,6 +49,16 @@ public struct ClientProcessing: Sendable {
     }
 }
 
+extension ClientProcessing {
+    /// This layer with its fields and processors in storage of its own (`PublishSettings.unshared`).
+    func unshared() -> ClientProcessing {
+        var copy = self
+        copy.fields = fields.unshared()
+        copy.processors = processors.unshared()
+        return copy
+    }
+}
+
 /// Everything the publisher applies, fixed at start-up.
 public struct PublishSettings: Sendable {
     /// Per client index (as tagged in `EventBatch.clients`).
@@ -323,13 +333,13 @@ public final class Publisher: @unchecked Sendable {
 }
 
 extension PublishSettings {
-    /// These settings with the fields they add to every event (`fields`, and `agent`, `ecs`, `host`) in storage
-    /// of their own: one copy per publish worker (see `FieldValue.unshared`).
+    /// These settings with the fields they add to every event (`fields`, and `agent`, `ecs`, `host`) and their
+    /// processors in storage of their own: one copy per publish worker (see `FieldValue.unshared`).
     func unshared() -> PublishSettings {
         var copy = self
         copy.builtins = builtins.unshared()
-        copy.global.fields = global.fields.unshared()
-        for i in copy.clients.indices { copy.clients[i].fields = clients[i].fields.unshared() }
+        copy.global = global.unshared()
+        copy.clients = clients.map { $0.unshared() }
         return copy
     }
 

@@ -22,6 +22,13 @@ public protocol Processor: Sendable {
     var name: String { get }
     /// Runs on one event.
     func process(_ event: inout Event) -> ProcessorOutcome
+    /// This processor with what it copies into or reads from every event (paths, values, conditions) in storage
+    /// of its own, for one publish worker (Unsharing.swift); by default the processor itself.
+    func unshared() -> any Processor
+}
+
+extension Processor {
+    public func unshared() -> any Processor { self }
 }
 
 /// Counts of what a chain did, added up by the caller.
@@ -47,6 +54,9 @@ public struct ProcessorChain: Sendable {
 
     /// True when there is nothing to run.
     public var isEmpty: Bool { processors.isEmpty }
+
+    /// The chain with every processor `unshared`.
+    public func unshared() -> ProcessorChain { ProcessorChain(processors.map { $0.unshared() }) }
 
     /// Runs every processor on `event`; false when one dropped it.
     public func run(_ event: inout Event, counters: inout ProcessorCounters) -> Bool {
