@@ -390,3 +390,32 @@ import Testing
         #expect(f.value(at: "x.y") == .bool(true))
     }
 }
+
+@Suite struct UnsharedValueTests {
+    /// The address of a string's UTF-8 storage (a small string's is a temporary copy, so only long ones count).
+    static func storage(_ s: String) -> UnsafeRawPointer? {
+        s.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+    }
+
+    @Test func unsharedValuesAreEqualAndShareNoStorage() {
+        let long = "a string far too long to be stored inline"
+        let value = FieldValue.object([
+            "list": .array([.string(long), .int(1), .object(["k": .string(long)])]), "text": .string(long),
+            "small": .string("tiny"), "n": .uint(7),
+        ])
+        let copy = value.unshared()
+        #expect(copy == value)
+        guard case .object(let original) = value, case .object(let copied) = copy,
+            case .array(let list)? = original["list"], case .array(let copiedList)? = copied["list"],
+            case .string(let text)? = original["text"], case .string(let copiedText)? = copied["text"]
+        else {
+            Issue.record("unexpected shape")
+            return
+        }
+        #expect(original.items.withUnsafeBufferPointer { $0.baseAddress } != copied.items.withUnsafeBufferPointer { $0.baseAddress })
+        #expect(list.withUnsafeBufferPointer { $0.baseAddress } != copiedList.withUnsafeBufferPointer { $0.baseAddress })
+        #expect(Self.storage(text) != nil && Self.storage(text) != Self.storage(copiedText))
+        #expect(EventPath("@metadata.kafka.key").unshared() == EventPath("@metadata.kafka.key"))
+        #expect(EventPath("a.b").unshared().text == "a.b")
+    }
+}
