@@ -77,6 +77,40 @@ extension FieldValue {
         #endif
     }()
 
+    /// The UTF-8 bytes of the large String whose two words are `w0` and `w1`, where they lie, when it keeps them
+    /// in one piece (a native string's storage or a literal; not small, bridged or foreign): by the 64-bit String
+    /// ABI, the count is the first word's low 48 bits and bit 60 says the bytes are tail-allocated; the second
+    /// word's top four bits are the discriminator (immortal, for a literal, or nothing else set) and the rest the
+    /// storage's address, 32 bytes before the first byte. nil for any other string. Only where
+    /// `largeStringsReadInPlace`; the bytes live as long as the String the words came from.
+    @inline(__always)
+    static func largeStringBytes(_ w0: UInt64, _ w1: UInt64) -> UnsafeBufferPointer<UInt8>? {
+        let address = w1 & 0x0FFF_FFFF_FFFF_FFFF
+        guard (w1 >> 60) & 0x7 == 0, w0 & (1 << 60) != 0, address != 0 else { return nil }
+        let start = UnsafePointer<UInt8>(bitPattern: UInt(address) &+ 32)
+        return UnsafeBufferPointer(start: start, count: Int(w0 & 0xFFFF_FFFF_FFFF))
+    }
+
+    /// Whether `largeStringBytes` reads this runtime's layout: checked once, on a literal, strings made at run
+    /// time, and strings whose bytes must not be read that way (small ones).
+    static let largeStringsReadInPlace: Bool = {
+        #if _pointerBitWidth(_64) && _endian(little)
+            guard stringWordsReadInPlace else { return false }
+            let made = String(repeating: "ab", count: 40) + "é"
+            let joined = ["a string", "made of", "parts"].joined(separator: " ")
+            let sliced = String("0123456789abcdefghijklmnopq".dropFirst(3))
+            let literal = "a literal string too long to be small"
+            for text in [made, joined, sliced, literal] {
+                let words = unsafeBitCast(text, to: (UInt64, UInt64).self)
+                guard let bytes = largeStringBytes(words.0, words.1), bytes.elementsEqual(text.utf8) else { return false }
+            }
+            let small = unsafeBitCast("small", to: (UInt64, UInt64).self)
+            return largeStringBytes(small.0, small.1) == nil
+        #else
+            return false
+        #endif
+    }()
+
     /// Whether `arrayElements` reads this runtime's layout: checked once, on values of every shape it meets
     /// (an empty list, a list, an object).
     static let payloadsReadInPlace: Bool = {

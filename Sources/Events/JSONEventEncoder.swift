@@ -158,6 +158,7 @@ struct Writer {
     /// value.
     let stringsInPlace = FieldValue.stringWordsReadInPlace
     let payloadsInPlace = FieldValue.payloadsReadInPlace
+    let largeStringsInPlace = FieldValue.largeStringsReadInPlace
 
     init(pretty: Bool, escapeHTML: Bool, fractionDigits: Int) {
         self.pretty = pretty
@@ -292,6 +293,13 @@ struct Writer {
                 if stringsInPlace {
                     let (w0, w1) = FieldValue.stringWords(at: v)
                     if appendSmallPlain(w0, w1, colon: false) { return }
+                    // A longer string's bytes read where they lie: no retain and release of its storage.
+                    if largeStringsInPlace, let bytes = FieldValue.largeStringBytes(w0, w1),
+                        Writer.isPlain(bytes, escapeHTML: escapeHTML)
+                    {
+                        out.appendQuoted(bytes)
+                        return
+                    }
                     // Not a small plain string: the words were that test, so it is not made again.
                     if case .string(let s) = v.pointee { stringNotSmallPlain(s) }
                     return

@@ -419,3 +419,44 @@ import Testing
         #expect(EventPath("a.b").unshared().text == "a.b")
     }
 }
+
+@Suite struct LargeStringInPlaceTests {
+    /// `largeStringBytes` of `text`'s two words.
+    static func bytes(_ text: String) -> UnsafeBufferPointer<UInt8>? {
+        let words = unsafeBitCast(text, to: (UInt64, UInt64).self)
+        return FieldValue.largeStringBytes(words.0, words.1)
+    }
+
+    @Test func longStringsAreReadWhereTheyLie() {
+        #expect(FieldValue.largeStringsReadInPlace)
+        let made = (0..<5).map { "part\($0)" }.joined(separator: "-") + " and more text"
+        let strings = [
+            made, "a literal string too long to be small", String(made.reversed()), "ünïcödé text that is long enough",
+            String(decoding: Array(repeating: UInt8(ascii: "z"), count: 5000), as: UTF8.self),
+            String(made.dropFirst(2)),
+        ]
+        for text in strings {
+            withExtendedLifetime(text) {
+                #expect(Self.bytes(text).map { $0.elementsEqual(text.utf8) } == true, "\(text)")
+            }
+        }
+        for text in ["", "short", "fifteen bytes!!"] { #expect(Self.bytes(text) == nil) }
+        // Whatever Foundation hands over is either read correctly or left to the ordinary path.
+        let foundation = NSString(string: "a Foundation string that is long enough").description
+        withExtendedLifetime(foundation) { #expect(Self.bytes(foundation).map { $0.elementsEqual(foundation.utf8) } != false) }
+    }
+
+    @Test(arguments: [
+        (String(repeating: "x", count: 20) + "\"\n<>&" + "\u{2028}", #""xxxxxxxxxxxxxxxxxxxx\"\n<>&\u2028""#),
+        (String(repeating: "é", count: 10) + " plain", "\"" + String(repeating: "é", count: 10) + " plain\""),
+        ("a literal string too long to be small", #""a literal string too long to be small""#),
+    ])
+    func longStringsEncodeAsTheOrdinaryPathDoes(text: String, json: String) {
+        let encoder = JSONEventEncoder(identity: BeatIdentity(version: "8.17.0"))
+        #expect(encoder.encode(value: .string(text)) == json)
+        #expect(encoder.encode(value: .object(["k": .string(text)])) == "{\"k\":\(json)}")
+        var html = encoder
+        html.escapeHTML = true
+        #expect(html.encode(value: .string(String(repeating: "y", count: 16) + "<")) == #""yyyyyyyyyyyyyyyy\u003c""#)
+    }
+}
