@@ -284,6 +284,16 @@ extension Fields {
         cursor.isLast ? nil : walk(ParentCursor(base: cursor))
     }
 
+    /// Whether the path at `entries` and `c` runs into a value that is not an object (an intermediate key's, or
+    /// the last key's own). Read in place: unlike `walk`, nothing found is copied (a retain and a release).
+    static func meetsNonObject<C: PathCursor>(_ entries: UnsafeBufferPointer<Entry>, _ c: C) -> Bool {
+        guard let i = c.index(in: entries) else { return false }
+        return FieldValue.withEntries(ofObjectAt: entries, i) { inner in
+            guard let inner else { return true }
+            return c.isLast ? false : meetsNonObject(inner, c.advanced())
+        }
+    }
+
     mutating func set<C: PathCursor>(_ c: C, _ value: FieldValue) { _ = set(c, value, replacingNonObjects: true) }
 
     /// Sets the value at `cursor`, creating missing objects on the way. A value that is not an object where the
@@ -421,6 +431,14 @@ extension Fields {
 
     /// Where `path`'s parent leads; nil for a top-level key.
     public func walkToParent(of path: FieldPath) -> PathEnd? { path.withCursor { walkToParent($0) } }
+
+    /// Whether writing at `path` would meet a value that is not an object on the way: `walkToParent` ending in
+    /// `.blocked`, or in `.found` of something other than an object. Nothing is copied.
+    public func parentIsBlocked(_ path: FieldPath) -> Bool {
+        path.withCursor { c in
+            c.isLast ? false : items.withUnsafeBufferPointer { Fields.meetsNonObject($0, ParentCursor(base: c)) }
+        }
+    }
 
     /// Sets the value at `path` (see `set(_: String, _:)`).
     public mutating func set(_ path: FieldPath, _ value: FieldValue) { path.withCursor { set($0, value) } }

@@ -127,3 +127,31 @@ import Testing
         }
     }
 }
+
+@Suite struct ParentBlockedTests {
+    /// The definition `parentIsBlocked` reads in place: `walkToParent` meets something that is not an object.
+    static func expected(_ fields: Fields, _ path: FieldPath) -> Bool {
+        switch fields.walkToParent(of: path) {
+        case nil, .missing?, .found(.object)?: return false
+        case .found?, .blocked?: return true
+        }
+    }
+
+    @Test func agreesWithTheWalkToTheParent() {
+        let fields: Fields = [
+            "a": .object(["b": .object(["c": .int(1)]), "s": .string("text"), "l": .array([.int(1)])]),
+            "top": .string("x"), "n": .null, "o": .object([:]),
+        ]
+        let paths = [
+            "a", "zz", "a.b", "a.b.c", "a.b.c.d", "a.s", "a.s.t", "a.s.t.u", "a.l.x", "a.missing.x", "top.x", "top.x.y",
+            "n.x", "o.x", "o.x.y", "a.b.new", "missing.deeper.still",
+        ]
+        var blocked = 0
+        for text in paths {
+            let path = FieldPath(text)
+            #expect(fields.parentIsBlocked(path) == Self.expected(fields, path), "\(text)")
+            if Self.expected(fields, path) { blocked += 1 }
+        }
+        #expect(blocked == 7)
+    }
+}

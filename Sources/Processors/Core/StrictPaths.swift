@@ -36,7 +36,10 @@ extension Fields {
     func lookup(_ path: String) -> FieldLookup { FieldLookup(walk(path)) }
 
     /// The error writing `path` would meet: a value that is not an object where the path needs one.
-    func putBlocker(_ path: FieldPath) -> String? { Fields.blocker(parent: walkToParent(of: path)) }
+    func putBlocker(_ path: FieldPath) -> String? {
+        // Checked in place first: nearly every put meets no blocker, and the walk copies what it finds.
+        parentIsBlocked(path) ? Fields.blocker(parent: walkToParent(of: path)) : nil
+    }
 
     /// `putBlocker` at a path given as text.
     func putBlocker(_ path: String) -> String? { Fields.blocker(parent: walkToParent(of: path)) }
