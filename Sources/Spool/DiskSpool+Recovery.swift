@@ -23,10 +23,11 @@ extension DiskSpool {
         }
         let names = try FileIO.list(directory).get()
         // Segments a crash left half removed hold only acknowledged events: they go, unread.
-        reaper.remove(
-            names.filter { $0.hasSuffix(SegmentReaper.suffix) && SegmentFormat.firstID(
-                inSegmentName: String($0.dropLast(SegmentReaper.suffix.count))) != nil
-            }.map { directory + "/" + $0 })
+        let halfRemoved = names.filter { name in
+            name.hasSuffix(SegmentReaper.suffix)
+                && SegmentFormat.firstID(inSegmentName: String(name.dropLast(SegmentReaper.suffix.count))) != nil
+        }
+        reaper.remove(halfRemoved.map { directory + "/" + $0 })
         let beats = names.filter { $0 == "state.dat" || ($0.hasSuffix(".seg") && UInt64($0.dropLast(4)) != nil) }
         if !beats.isEmpty {
             logger.warning(
