@@ -29,33 +29,47 @@ public indirect enum Condition: Sendable {
     case not(Condition)
 
     /// Whether the condition holds for `event`.
+    ///
+    /// Lists are visited through buffer pointers: an element of an array read by subscript or by a closure is a
+    /// copy, a retain and a release of its paths and operands, for every event.
     public func matches(_ event: Event) -> Bool {
         switch self {
         case .equals(let items):
-            return items.allSatisfy { item in event.value(at: item.field).map(item.value.equals) ?? false }
+            return Self.all(items) { item in event.value(at: item.field).map(item.value.equals) ?? false }
         case .contains(let items):
-            return items.allSatisfy { item in
+            return Self.all(items) { item in
                 event.value(at: item.field).map { Condition.anyString($0) { $0.contains(item.substring) } } ?? false
             }
         case .regexp(let items):
-            return items.allSatisfy { item in
+            return Self.all(items) { item in
                 event.value(at: item.field).map { Condition.anyString($0, item.pattern.matches) } ?? false
             }
         case .range(let items):
-            return items.allSatisfy { item in event.value(at: item.field).map(item.bounds.contains) ?? false }
+            return Self.all(items) { item in event.value(at: item.field).map(item.bounds.contains) ?? false }
         case .network(let items):
-            return items.allSatisfy { item in
+            return Self.all(items) { item in
                 guard let value = event.value(at: item.field) else { return false }
-                return Condition.anyAddress(value) { address in item.ranges.contains { $0.contains(address) } }
+                return item.ranges.withUnsafeBufferPointer { ranges in
+                    Condition.anyAddress(value) { address in ranges.contains { $0.contains(address) } }
+                }
             }
         case .hasFields(let fields):
-            return fields.allSatisfy { event.value(at: $0) != nil }
+            return Self.all(fields) { event.value(at: $0) != nil }
         case .or(let conditions):
-            return conditions.contains { $0.matches(event) }
+            return !Self.all(conditions) { !$0.matches(event) }
         case .and(let conditions):
-            return conditions.allSatisfy { $0.matches(event) }
+            return Self.all(conditions) { $0.matches(event) }
         case .not(let condition):
             return !condition.matches(event)
+        }
+    }
+
+    /// Whether `test` holds for every element of `list`, each lent where it lies.
+    @inline(__always)
+    static func all<T>(_ list: [T], _ test: (borrowing T) -> Bool) -> Bool {
+        list.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices where !test(buffer[i]) { return false }
+            return true
         }
     }
 
