@@ -141,10 +141,7 @@ import Testing
     /// what does not fit at once, and the spool still reads, acknowledges and frees room.
     @Test func stopBlockingReleasesAnAppenderWaitingForRoom() throws {
         let scratch = ScratchDirectory()
-        let spool = try DiskSpool(
-            options: options(scratch.spoolPath, maxSize: 8192, segmentSize: 4096), logger: LogRecorder().logger)
-        let appender = Background { spool.append(payloads(20, size: 500)) }
-        appender.waitUntilStarted()
+        let (spool, appender) = try fullSpoolWithWaitingAppender(in: scratch)
         spool.stopBlocking()
         let accepted = try #require(appender.wait())
         #expect(accepted > 0 && accepted < 20)

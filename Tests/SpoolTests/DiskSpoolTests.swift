@@ -265,11 +265,7 @@ import Testing
 
     @Test func closeWakesABlockedAppender() throws {
         let scratch = ScratchDirectory()
-        let spool = try DiskSpool(
-            options: options(scratch.spoolPath, maxSize: 8192, segmentSize: 4096), logger: LogRecorder().logger)
-        // Eight kilobytes hold about fifteen such entries: the appender fills the spool, then waits.
-        let appender = Background { spool.append(payloads(20, size: 500)) }
-        appender.waitUntilStarted()
+        let (spool, appender) = try fullSpoolWithWaitingAppender(in: scratch)
         spool.close()
         let accepted = try #require(appender.wait())
         #expect(accepted < 20)

@@ -185,6 +185,16 @@ extension SegmentFormat {
     }
 }
 
+/// A spool of 8 KiB in 4 KiB segments and an appender of twenty 500-byte entries, started: about fifteen fit,
+/// so the appender fills the spool and then waits for room.
+func fullSpoolWithWaitingAppender(in scratch: ScratchDirectory) throws -> (spool: DiskSpool, appender: Background<Int>) {
+    let spool = try DiskSpool(
+        options: options(scratch.spoolPath, maxSize: 8192, segmentSize: 4096), logger: LogRecorder().logger)
+    let appender = Background { spool.append(payloads(20, size: 500)) }
+    appender.waitUntilStarted()
+    return (spool, appender)
+}
+
 /// A spool opened on a crash copy of `scratch`'s spool (what kill -9 would leave), and what it logged.
 func reopenCrashCopy(
     of scratch: ScratchDirectory, segmentSize: Int64 = 1 << 20
