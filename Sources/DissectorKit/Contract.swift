@@ -32,27 +32,52 @@ public enum FeedResult: Equatable, Sendable {
 }
 
 /// The anomalies seen on one connection, in first-seen order, with counts.
+///
+/// Nearly every connection that records one records only that one (the bytes on a TLS port were not TLS): it is
+/// held inline, and only a second name allocates. Two arrays (names, counts) cost two allocations and two frees
+/// per such connection.
 public struct AnomalyList: Sendable, Equatable {
-    public private(set) var names: [String] = []
-    public private(set) var counts: [Int] = []
+    private var first: Anomaly? = nil
+    private var firstCount = 0
+    private var more: [(anomaly: Anomaly, count: Int)] = []
 
     public init() {}
 
     /// Records one occurrence of `anomaly`.
     public mutating func record(_ anomaly: Anomaly) {
-        if let i = names.firstIndex(of: anomaly.name) {
-            counts[i] += 1
+        guard let first else {
+            first = anomaly
+            firstCount = 1
+            return
+        }
+        if first == anomaly {
+            firstCount += 1
+        } else if let i = more.firstIndex(where: { $0.anomaly == anomaly }) {
+            more[i].count += 1
         } else {
-            names.append(anomaly.name)
-            counts.append(1)
+            more.append((anomaly, 1))
         }
     }
 
+    /// The names recorded, in first-seen order.
+    public var names: [String] {
+        guard let first else { return [] }
+        return [first.name] + more.map(\.anomaly.name)
+    }
+
+    /// The count of each name in `names`, in the same order.
+    public var counts: [Int] {
+        first == nil ? [] : [firstCount] + more.map(\.count)
+    }
+
     /// True when nothing was recorded.
-    public var isEmpty: Bool { names.isEmpty }
+    public var isEmpty: Bool { first == nil }
 
     /// How often `anomaly` was recorded.
     public func count(of anomaly: Anomaly) -> Int {
-        names.firstIndex(of: anomaly.name).map { counts[$0] } ?? 0
+        if first == anomaly { return firstCount }
+        return more.first { $0.anomaly == anomaly }?.count ?? 0
     }
+
+    public static func == (a: AnomalyList, b: AnomalyList) -> Bool { a.names == b.names && a.counts == b.counts }
 }

@@ -79,11 +79,24 @@ struct Outcome: Equatable {
 
     @Test func anomalyListCountsInFirstSeenOrder() {
         var list = AnomalyList()
+        #expect(list.isEmpty && list.names.isEmpty && list.counts.isEmpty)
         list.record("b.x")
+        #expect(!list.isEmpty && list.names == ["b.x"] && list.counts == [1])
         list.record("a.y")
         list.record("b.x")
-        #expect(list.names == ["b.x", "a.y"])
+        list.record("c.z")
+        list.record("a.y")
+        list.record("a.y")
+        #expect(list.names == ["b.x", "a.y", "c.z"])
+        #expect(list.counts == [2, 3, 1])
         #expect(list.count(of: "b.x") == 2)
-        #expect(list.count(of: "c.z") == 0)
+        #expect(list.count(of: "a.y") == 3)
+        #expect(list.count(of: "d.w") == 0)
+        // Equal lists: the same names in the same order with the same counts.
+        var same = AnomalyList()
+        for name in ["b.x", "a.y", "b.x", "c.z", "a.y", "a.y"] { same.record(Anomaly(name)) }
+        #expect(same == list)
+        same.record("c.z")
+        #expect(same != list)
     }
 }
