@@ -159,6 +159,9 @@ struct Writer {
     let stringsInPlace = FieldValue.stringWordsReadInPlace
     let payloadsInPlace = FieldValue.payloadsReadInPlace
     let largeStringsInPlace = FieldValue.largeStringsReadInPlace
+    /// The date of the last time written: an event's times (`@timestamp`, `event.start`, `event.end`, ...)
+    /// nearly always share it.
+    var days = RFC3339.DayCache()
 
     init(pretty: Bool, escapeHTML: Bool, fractionDigits: Int) {
         self.pretty = pretty
@@ -326,12 +329,14 @@ struct Writer {
 
     mutating func timestamp(_ t: Timestamp) {
         let digits = fractionDigits
+        var cache = days
         out.append(maxCount: RFC3339.maxLength + 2) { p in
             p[0] = UInt8(ascii: "\"")
-            let count = RFC3339.write(t, fractionDigits: digits, to: p + 1)
+            let count = RFC3339.write(t, fractionDigits: digits, to: p + 1, cache: &cache)
             p[count + 1] = UInt8(ascii: "\"")
             return count + 2
         }
+        days = cache
     }
 
     mutating func integer(_ i: Int64) {

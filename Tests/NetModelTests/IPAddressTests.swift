@@ -166,6 +166,26 @@ import Testing
         #expect(bytes == Array(("x" + text).utf8))
     }
 
+    /// Writes through one day cache give what separate writes give, across day, month, year and epoch
+    /// boundaries, forwards and backwards.
+    @Test func cachedDaysWriteTheSameText() {
+        let day: Int64 = 86_400 * 1_000_000_000
+        var times: [Int64] = [0, -1, 1, day - 1, day, 3 * day + 5, 3 * day + 6, -day, -day - 1]
+        times += [951_782_399_999_999_999, 951_782_400_000_000_000, 951_868_800_000_000_000]  // 2000-02-28/29, 03-01
+        times += [1_704_067_199_999_999_999, 1_704_067_200_000_000_000, 1_700_000_000_123_456_789]  // 2023 → 2024
+        var cache = RFC3339.DayCache()
+        for digits in [0, 3, 9] {
+            for ns in times + times.reversed() {
+                let text = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: RFC3339.maxLength) { buffer in
+                    let count = RFC3339.write(
+                        Timestamp(nanoseconds: ns), fractionDigits: digits, to: buffer.baseAddress!, cache: &cache)
+                    return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
+                }
+                #expect(text == RFC3339.format(Timestamp(nanoseconds: ns), fractionDigits: digits))
+            }
+        }
+    }
+
     @Test func daysRoundTrip() {
         for d in stride(from: Int64(-800_000), through: 800_000, by: 997) {
             let (y, m, dd) = RFC3339.civil(fromDays: d)
