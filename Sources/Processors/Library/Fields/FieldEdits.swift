@@ -31,6 +31,9 @@ struct FieldMove: Sendable, Equatable {
         self.to = EventPath(to)
         toIsInsideFrom = to.hasPrefix(from + ".")
     }
+
+    /// True when both paths are event fields (not `@timestamp` or `@metadata`) and `to` is not inside `from`.
+    var isBetweenFields: Bool { from.root == .fields && to.root == .fields && !toIsInsideFrom }
 }
 
 extension ProcessorOptions {

@@ -44,6 +44,19 @@ struct RenameFields: Processor {
             fields, failOnError: failOnError, errorPrefix: "Failed to rename fields in processor: ", atomic: true
         ) { (event, move) throws(ProcessorFailure) in
             guard let value = try event.sourceForMove(move, ignoreMissing: ignoreMissing) else { return }
+            if move.isBetweenFields {
+                // Put first, then remove: `to` is absent and not inside `from` (nor `from` inside it), so the order
+                // does not change the result, and the put checks for a blocker in its own walk (one walk fewer
+                // than a check before the removal). Nothing is changed when the step throws.
+                if let blocker = event.fields.setUnlessBlocked(move.to.path, value) {
+                    throw ProcessorFailure("could not put value: \(move.to): \(FieldLookup.notAnObject(blocker))")
+                }
+                guard event.fields.remove(move.from.path) != nil else {
+                    event.fields.remove(move.to.path)
+                    throw ProcessorFailure("could not delete key: \(move.from)")
+                }
+                return
+            }
             // Removing first lets `a` become `a.b`; any other target can be checked before anything changes,
             // and `a` → `a.b` cannot fail once `a` is gone, so the step changes nothing when it throws. Removing
             // `from` cannot change that check either (only a target inside `from` has `from` on its path), so
