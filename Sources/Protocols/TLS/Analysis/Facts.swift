@@ -51,7 +51,12 @@ struct HandshakeFacts: Sendable {
     /// A handshake message (or an SSLv2 hello) was seen: this connection speaks TLS.
     var sawHandshake = false
 
-    var sawClientHello: Bool { clientHello != nil || sslv2Hello != nil }
+    /// Read in place: `clientHello != nil` copied the whole optional hello (its arrays retained and released)
+    /// to compare it, on every chunk of every connection.
+    var sawClientHello: Bool {
+        if case .none = clientHello, case .none = sslv2Hello { return false }
+        return true
+    }
 
     /// The version the server chose (supported_versions in TLS 1.3), once it did.
     var negotiatedVersion: ProtocolVersion? { context.version }
