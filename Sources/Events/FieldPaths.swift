@@ -130,7 +130,7 @@ struct ParentCursor<Base: PathCursor>: PathCursor {
     @usableFromInline var isLast: Bool { index == keys.count - 1 }
     @usableFromInline func advanced() -> KeyListCursor { KeyListCursor(keys: keys, index: index + 1) }
 
-    @usableFromInline func index(in entries: UnsafeBufferPointer<Fields.Entry>) -> Int? {
+    @usableFromInline @inline(__always) func index(in entries: UnsafeBufferPointer<Fields.Entry>) -> Int? {
         let key = keys[index]
         #if _endian(little) && _pointerBitWidth(_64)
             if key.isShort {
