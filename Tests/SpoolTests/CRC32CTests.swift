@@ -55,12 +55,15 @@ import CCRC32C
     }
 
     @Test func instructionAndTablesAgree() {
-        // Every length up to three words past a multiple of eight, at every alignment, and a long run.
+        // Every length up to three words past a multiple of eight, at every alignment, long runs, and lengths
+        // around the instruction path's three-block sizes (3 × 64, 3 × 256 and 3 × 4096 bytes, joined by shifts).
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<4099).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let bytes = (0..<30000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let lengths = [0, 1, 7, 8, 9, 15, 16, 17, 31, 64, 100, 191, 192, 193, 200, 383, 767, 768, 769, 775, 776, 1100, 1543]
+            + [4091, 12287, 12288, 12289, 12288 + 768, 12288 + 767, 24576 + 1000, 29990]
         bytes.withUnsafeBytes { all in
             for start in 0..<8 {
-                for length in [0, 1, 7, 8, 9, 15, 16, 17, 31, 64, 100, 4091 - start] {
+                for length in lengths {
                     let piece = UnsafeRawBufferPointer(rebasing: all[start..<(start + length)])
                     #expect(CRC32C.update(0x1234_5678, piece) == CRC32C.softwareUpdate(0x1234_5678, piece))
                 }
@@ -68,6 +71,10 @@ import CCRC32C
         }
         if CRC32C.hardware {
             #expect(wirebeat_crc32c_hw(~0, "123456789", 9) == ~UInt32(0xE306_9283))
+            // RFC 3720 B.4's 32 bytes of 0xFF, repeated to reach the three-block paths, against the tables.
+            let ones = [UInt8](repeating: 0xFF, count: 3 * 4096 + 3 * 256 + 5)
+            #expect(CRC32C.checksum(ones) == ones.withUnsafeBytes { CRC32C.softwareUpdate(0, $0) })
+            #expect(CRC32C.checksum(Array(ones[..<32])) == 0x62A8_AB43)
         }
     }
 }
