@@ -7,7 +7,10 @@
 // stopped with them. A segment larger than one step is therefore renamed (`….seg.deleting`, a quick metadata
 // change made durable with the directory sync that followed the unlink before) and handed to this reaper's
 // thread, which frees its blocks a step at a time from the end, then unlinks it. Each step's trim is short,
-// so writes get through between steps. Smaller segments are unlinked at once, as before.
+// and the reaper rests after each as long as the step took (at least a millisecond), so the trims hold the device
+// at most half the time and the appender's synced writes get through between them (back to back, the steps of
+// one segment still stalled the pipeline for a fifth of a second). Once the spool closes nothing competes
+// with the trims, and the rests end. Smaller segments are unlinked at once, as before.
 //
 // A `.deleting` file left by a crash holds only acknowledged events (the state saying so was synced before
 // the rename): recovery hands it to the reaper and never reads it.
@@ -29,12 +32,16 @@ final class SegmentReaper: @unchecked Sendable {
 
     /// Bytes freed per truncation (smaller in tests).
     var step: Int64 = SegmentReaper.defaultStep
+    /// The shortest rest between two steps, in seconds (longer in tests).
+    var minimumRest = 0.001
     private let logger: Logger
     private let lock = SpoolLock()
     private let changed = SpoolCondition()
     private var pending: [String] = []
     private var working = false
     private var stopping = false
+    /// Set by `close`: the remaining steps are taken without rests.
+    private var hurrying = false
     private var thread: pthread_t?
     private var removedCount = 0
 
@@ -81,6 +88,10 @@ final class SegmentReaper: @unchecked Sendable {
 
     /// Removes everything queued, then stops the thread. Idempotent.
     func close() {
+        lock.withLock {
+            hurrying = true
+            changed.broadcast()
+        }
         waitUntilIdle()
         lock.lock()
         stopping = true
@@ -100,7 +111,7 @@ final class SegmentReaper: @unchecked Sendable {
             working = true
             let step = self.step
             lock.unlock()
-            Self.reap(path, step: step, logger: logger)
+            Self.reap(path, step: step, logger: logger, rest: { self.rest(after: $0) })
             lock.lock()
             working = false
             removedCount += 1
@@ -109,16 +120,29 @@ final class SegmentReaper: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Frees `path`'s blocks `step` bytes at a time from the end, then unlinks it. `didTruncate` sees each size
-    /// the file is cut to (tests).
-    static func reap(_ path: String, step: Int64, logger: Logger, didTruncate: ((Int64) -> Void)? = nil) {
+    /// Rests after a step that took `seconds`: as long again, at least `minimumRest`, unless `close` hurries.
+    private func rest(after seconds: Double) {
+        lock.lock()
+        let deadline = MonotonicClock.now() + max(seconds, minimumRest)
+        while !hurrying && changed.wait(lock, until: deadline) {}
+        lock.unlock()
+    }
+
+    /// Frees `path`'s blocks `step` bytes at a time from the end, then unlinks it. `rest` is called between two
+    /// steps with the seconds the first took; `didTruncate` sees each size the file is cut to (tests).
+    static func reap(
+        _ path: String, step: Int64, logger: Logger, didTruncate: ((Int64) -> Void)? = nil,
+        rest: (Double) -> Void = { _ in }
+    ) {
         let fd = FileIO.openFile(path, O_WRONLY)
         if fd >= 0 {
             var size = FileIO.size(fd) ?? 0
             while size > step {
                 size -= step
+                let started = MonotonicClock.now()
                 if ftruncate(fd, off_t(size)) != 0 { break }
                 didTruncate?(size)
+                if size > step { rest(MonotonicClock.now() - started) }
             }
             FileIO.closeFile(fd)
         }

@@ -11,9 +11,39 @@ import Testing
         let path = scratch.spoolPath + "/wb-00000000000000000001.seg" + SegmentReaper.suffix
         try Data(repeating: 7, count: 10_000).write(to: URL(fileURLWithPath: path))
         var sizes: [Int64] = []
-        SegmentReaper.reap(path, step: 4096, logger: LogRecorder().logger) { sizes.append($0) }
+        var rests: [Double] = []
+        SegmentReaper.reap(
+            path, step: 4096, logger: LogRecorder().logger, didTruncate: { sizes.append($0) }, rest: { rests.append($0) })
         #expect(sizes == [5904, 1808])
+        // A rest between the two steps (with how long the first took), none after the last.
+        #expect(rests.count == 1 && rests.allSatisfy { $0 >= 0 && $0 < 5 })
         #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func theReaperRestsBetweenStepsUntilTheSpoolCloses() throws {
+        let scratch = ScratchDirectory()
+        try FileManager.default.createDirectory(atPath: scratch.spoolPath, withIntermediateDirectories: true)
+        let path = scratch.spoolPath + "/wb-00000000000000000001.seg" + SegmentReaper.suffix
+        try Data(repeating: 7, count: 10 * 4096).write(to: URL(fileURLWithPath: path))
+        let reaper = SegmentReaper(logger: LogRecorder().logger)
+        reaper.step = 4096
+        reaper.minimumRest = 60
+        reaper.remove([path])
+        // One step, then a rest of a minute: the file stays at nine steps.
+        let deadline = Date().addingTimeInterval(5)
+        while fileSize(path) != 9 * 4096 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(fileSize(path) == 9 * 4096)
+        // Closing ends the rest and takes the remaining steps without any.
+        let started = Date()
+        reaper.close()
+        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(reaper.removed == 1)
+    }
+
+    private func fileSize(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
     }
 
     @Test func finishedSegmentsLargerThanAStepAreRenamedAndRemovedInTheBackground() throws {
