@@ -47,7 +47,8 @@ struct RenameFields: Processor {
             if move.isBetweenFields {
                 // Put first, then remove: `to` is absent and not inside `from` (nor `from` inside it), so the order
                 // does not change the result, and the put checks for a blocker in its own walk (one walk fewer
-                // than a check before the removal). Nothing is changed when the step throws.
+                // than a check before the removal); a blocked put changes nothing. The removal cannot fail, as
+                // `from` was just found and the put is not on its path; were it to, the value put is taken back.
                 if let blocker = event.fields.setUnlessBlocked(move.to.path, value) {
                     throw ProcessorFailure("could not put value: \(move.to): \(FieldLookup.notAnObject(blocker))")
                 }
