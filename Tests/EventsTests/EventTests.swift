@@ -229,6 +229,31 @@ import Testing
         #expect(encoder.encode(value: value) == json)
     }
 
+    @Test func membersEncodeTheirValuesAsBareValuesDo() {
+        // A member's small plain key is written from its words, a longer key by the general path; either way every
+        // value must come out as it does alone, first or after a comma.
+        var values: [FieldValue] = [
+            .string(""), .string("x"), .string("fifteen bytes.."), .string("sixteen bytes..."), .string("é漢"),
+            .int(0), .int(9), .int(10), .int(-1), .int(-42), .int(.min), .int(.max), .uint(0), .uint(.max),
+            .double(1.5), .double(3.0), .double(-0.25), .bool(true), .bool(false), .null,
+            .timestamp(Timestamp(nanoseconds: 1_546_300_800_123_456_789)), .timestamp(Timestamp(nanoseconds: -1)),
+            .timestamp(.zero), .array([.int(1), .string("y")]), .object(["x": .int(1)]),
+        ]
+        values += ["\"", "\\", "\n", "\u{01}", "<", ">", "&", "\u{2028}", "a<b", "q\"q"].map { .string($0) }
+        for html in [false, true] {
+            var e = encoder
+            e.escapeHTML = html
+            for value in values {
+                let bare = e.encode(value: value)
+                #expect(e.encode(value: .object(["k": value])) == #"{"k":"# + bare + "}")
+                #expect(
+                    e.encode(value: .object(["first": .int(1), "k": value, "last": value]))
+                        == #"{"first":1,"k":"# + bare + #","last":"# + bare + "}")
+                #expect(e.encode(value: .object(["a key of twenty bytes": value])) == #"{"a key of twenty bytes":"# + bare + "}")
+            }
+        }
+    }
+
     @Test func escapesHTMLOnlyWhenAsked() {
         var e = encoder
         e.escapeHTML = true
