@@ -192,33 +192,42 @@ struct Writer {
             if commaBits & bit != 0 { out.append(UInt8(ascii: ",")) }
             commaBits |= bit
         } else {
-            if deeperCommas[depth - 65] { out.append(UInt8(ascii: ",")) }
-            deeperCommas[depth - 65] = true
+            separatorDeeper()
         }
         newline()
     }
 
-    /// Opens a nesting level (an object or an array) with no member yet.
+    @inline(never)
+    mutating func separatorDeeper() {
+        if deeperCommas[depth - 65] { out.append(UInt8(ascii: ",")) }
+        deeperCommas[depth - 65] = true
+    }
+
+    /// Opens a nesting level (an object or an array) with no member yet. Inlined into every object and list
+    /// written (some fifteen per event); levels beyond 64, which no real event has, take a call.
+    @inline(__always)
     mutating func push() {
         depth += 1
         if depth <= 64 {
             commaBits &= ~(1 << UInt64(depth - 1))
         } else {
-            deeperCommas.append(false)
+            pushDeeper()
         }
     }
 
+    @inline(never)
+    mutating func pushDeeper() { deeperCommas.append(false) }
+
     /// Closes a nesting level; true when it had members.
+    @inline(__always)
     mutating func pop() -> Bool {
-        let had: Bool
-        if depth <= 64 {
-            had = commaBits & (1 << UInt64(depth - 1)) != 0
-        } else {
-            had = deeperCommas.removeLast()
-        }
+        let had = depth <= 64 ? commaBits & (1 << UInt64(depth - 1)) != 0 : popDeeper()
         depth -= 1
         return had
     }
+
+    @inline(never)
+    mutating func popDeeper() -> Bool { deeperCommas.removeLast() }
 
     mutating func beginObject() {
         out.append(UInt8(ascii: "{"))
