@@ -220,3 +220,55 @@ func conditionError(_ c: Any?) -> String? {
         #expect(conditionError(["not": ["bogus": 1]])?.contains("when.not.bogus: unknown condition") == true)
     }
 }
+
+/// `ConditionMatcher`, which processors use for `when` and `if`, against the expected outcome and the enum's own
+/// `matches`, for every operator alone and nested under `and`, `or` and `not`.
+@Suite struct ConditionMatcherTests {
+    static let events: [Event] = [
+        event([
+            "network.transport": .string("udp"), "destination.port": .int(33435), "destination.ip": .string("10.1.2.3"),
+            "url.path": .string("/a/b/login"), "tags": .strings(["x", "internal"]),
+        ]),
+        event([
+            "network.transport": .string("tcp"), "destination.port": .int(80), "destination.ip": .string("2001:db8::1"),
+            "url.path": .string("/index.html"), "dns.id": .int(1),
+        ]),
+        event(["network.transport": .string("icmp")]),
+    ]
+
+    static var cases: [(when: [String: Any?], expected: [Bool])] {
+        [
+        (["equals": ["network.transport": "udp"]], [true, false, false]),
+        (["contains": ["url.path": "login"]], [true, false, false]),
+        (["regexp": ["url.path": "^/a/.*n$"]], [true, false, false]),
+        (["range": ["destination.port.gte": 1024]], [true, false, false]),
+        (["network": ["destination.ip": "private"]], [true, false, false]),
+        (["network": ["destination.ip": "2001:db8::/32"]], [false, true, false]),
+        (["has_fields": ["dns.id"]], [false, true, false]),
+        (["not": ["has_fields": ["dns"]]], [true, false, true]),
+        (["or": [["equals": ["network.transport": "icmp"]], ["contains": ["tags": "internal"]]]], [true, false, true]),
+        (
+            [
+                "and": [
+                    ["equals": ["network.transport": "udp"]], ["range": ["destination.port.gte": 33434]],
+                    ["not": ["has_fields": ["dns"]]],
+                ],
+            ], [true, false, false]
+        ),
+        (["not": ["or": [["equals": ["network.transport": "tcp"]], ["not": ["has_fields": ["url.path"]]]]]], [true, false, false]),
+        (["and": [Any?]()], [true, true, true]),
+        (["or": [Any?]()], [false, false, false]),
+        ]
+    }
+
+    @Test(arguments: cases.indices)
+    func matcherAgreesWithTheCondition(index: Int) throws {
+        let (when, expected) = Self.cases[index]
+        let parsed = try condition(when)
+        let matcher = ConditionMatcher(parsed)
+        for (e, want) in zip(Self.events, expected) {
+            #expect(matcher.matches(e) == want, "\(when)")
+            #expect(parsed.matches(e) == want, "\(when)")
+        }
+    }
+}

@@ -34,34 +34,60 @@ public indirect enum Condition: Sendable {
     /// copy, a retain and a release of its paths and operands, for every event.
     public func matches(_ event: Event) -> Bool {
         switch self {
-        case .equals(let items):
-            return Self.all(items) { item in event.value(at: item.field).map(item.value.equals) ?? false }
-        case .contains(let items):
-            return Self.all(items) { item in
-                event.value(at: item.field).map { Condition.anyString($0) { $0.contains(item.substring) } } ?? false
-            }
-        case .regexp(let items):
-            return Self.all(items) { item in
-                event.value(at: item.field).map { Condition.anyString($0, item.pattern.matches) } ?? false
-            }
-        case .range(let items):
-            return Self.all(items) { item in event.value(at: item.field).map(item.bounds.contains) ?? false }
-        case .network(let items):
-            return Self.all(items) { item in
-                guard let value = event.value(at: item.field) else { return false }
-                return item.ranges.withUnsafeBufferPointer { ranges in
-                    Condition.anyAddress(value) { address in ranges.contains { $0.contains(address) } }
-                }
-            }
-        case .hasFields(let fields):
-            return Self.all(fields) { event.value(at: $0) != nil }
-        case .or(let conditions):
-            return !Self.all(conditions) { !$0.matches(event) }
-        case .and(let conditions):
-            return Self.all(conditions) { $0.matches(event) }
-        case .not(let condition):
-            return !condition.matches(event)
+        case .equals(let items): return Self.matches(equals: items, event)
+        case .contains(let items): return Self.matches(contains: items, event)
+        case .regexp(let items): return Self.matches(regexp: items, event)
+        case .range(let items): return Self.matches(range: items, event)
+        case .network(let items): return Self.matches(network: items, event)
+        case .hasFields(let fields): return Self.matches(hasFields: fields, event)
+        case .or(let conditions): return !Self.all(conditions) { !$0.matches(event) }
+        case .and(let conditions): return Self.all(conditions) { $0.matches(event) }
+        case .not(let condition): return !condition.matches(event)
         }
+    }
+
+    // The operators, shared with `ConditionMatcher`. Inlined, so that a list kept in a matcher's property is read
+    // where it lies: passed to a call, it was retained and released around it.
+
+    @inline(__always)
+    static func matches(equals items: [(field: EventPath, value: EqualsOperand)], _ event: Event) -> Bool {
+        all(items) { item in
+            guard let value = event.value(at: item.field) else { return false }
+            return item.value.equals(value)
+        }
+    }
+
+    @inline(__always)
+    static func matches(contains items: [(field: EventPath, substring: String)], _ event: Event) -> Bool {
+        all(items) { item in
+            event.value(at: item.field).map { Condition.anyString($0) { $0.contains(item.substring) } } ?? false
+        }
+    }
+
+    @inline(__always)
+    static func matches(regexp items: [(field: EventPath, pattern: Pattern)], _ event: Event) -> Bool {
+        all(items) { item in event.value(at: item.field).map { Condition.anyString($0, item.pattern.matches) } ?? false }
+    }
+
+    @inline(__always)
+    static func matches(range items: [(field: EventPath, bounds: RangeBounds)], _ event: Event) -> Bool {
+        all(items) { item in
+            guard let value = event.value(at: item.field) else { return false }
+            return item.bounds.contains(value)
+        }
+    }
+
+    @inline(__always)
+    static func matches(network items: [(field: EventPath, ranges: [NetworkRange])], _ event: Event) -> Bool {
+        all(items) { item in
+            guard let value = event.value(at: item.field) else { return false }
+            return item.ranges.withUnsafeBufferPointer { Condition.anyAddress(value, in: $0) }
+        }
+    }
+
+    @inline(__always)
+    static func matches(hasFields fields: [EventPath], _ event: Event) -> Bool {
+        all(fields) { event.value(at: $0) != nil }
     }
 
     /// Whether `test` holds for every element of `list`, each lent where it lies.
@@ -82,12 +108,14 @@ public indirect enum Condition: Sendable {
         }
     }
 
-    /// An address in an IP string, or any address in a list of them, satisfying `test`; text that is not an
+    /// An address in an IP string, or any address in a list of them, in one of `ranges`; text that is not an
     /// address is skipped.
-    static func anyAddress(_ value: FieldValue, _ test: (IPAddress) -> Bool) -> Bool {
+    static func anyAddress(_ value: FieldValue, in ranges: UnsafeBufferPointer<NetworkRange>) -> Bool {
         switch value {
-        case .string(let s): return IPAddress(s).map(test) ?? false
-        case .array(let items): return items.contains { anyAddress($0, test) }
+        case .string(let s):
+            guard let address = IPAddress(s) else { return false }
+            return ranges.contains { $0.contains(address) }
+        case .array(let items): return items.contains { anyAddress($0, in: ranges) }
         default: return false
         }
     }

@@ -81,24 +81,39 @@ public struct ProcessorChain: Sendable {
 /// Wraps a processor in its `when` condition: the processor runs only when the condition holds.
 struct ConditionalProcessor: Processor {
     let condition: Condition
+    let matcher: ConditionMatcher
     let inner: any Processor
     var name: String { inner.name }
 
+    init(condition: Condition, inner: any Processor) {
+        self.condition = condition
+        self.matcher = ConditionMatcher(condition)
+        self.inner = inner
+    }
+
     func process(_ event: inout Event) -> ProcessorOutcome {
-        condition.matches(event) ? inner.process(&event) : .keep
+        matcher.matches(event) ? inner.process(&event) : .keep
     }
 }
 
 /// The `if`/`then`/`else` form: one chain or the other, by a condition.
 struct IfThenElseProcessor: Processor {
     let condition: Condition
+    let matcher: ConditionMatcher
     let then: [any Processor]
     let otherwise: [any Processor]
     var name: String { "if" }
 
+    init(condition: Condition, then: [any Processor], otherwise: [any Processor]) {
+        self.condition = condition
+        self.matcher = ConditionMatcher(condition)
+        self.then = then
+        self.otherwise = otherwise
+    }
+
     func process(_ event: inout Event) -> ProcessorOutcome {
         var failure: String? = nil
-        for processor in condition.matches(event) ? then : otherwise {
+        for processor in matcher.matches(event) ? then : otherwise {
             switch processor.process(&event) {
             case .keep: continue
             case .drop: return .drop
