@@ -238,26 +238,29 @@ func conditionError(_ c: Any?) -> String? {
 
     static var cases: [(when: [String: Any?], expected: [Bool])] {
         [
-        (["equals": ["network.transport": "udp"]], [true, false, false]),
-        (["contains": ["url.path": "login"]], [true, false, false]),
-        (["regexp": ["url.path": "^/a/.*n$"]], [true, false, false]),
-        (["range": ["destination.port.gte": 1024]], [true, false, false]),
-        (["network": ["destination.ip": "private"]], [true, false, false]),
-        (["network": ["destination.ip": "2001:db8::/32"]], [false, true, false]),
-        (["has_fields": ["dns.id"]], [false, true, false]),
-        (["not": ["has_fields": ["dns"]]], [true, false, true]),
-        (["or": [["equals": ["network.transport": "icmp"]], ["contains": ["tags": "internal"]]]], [true, false, true]),
-        (
-            [
-                "and": [
-                    ["equals": ["network.transport": "udp"]], ["range": ["destination.port.gte": 33434]],
-                    ["not": ["has_fields": ["dns"]]],
-                ],
-            ], [true, false, false]
-        ),
-        (["not": ["or": [["equals": ["network.transport": "tcp"]], ["not": ["has_fields": ["url.path"]]]]]], [true, false, false]),
-        (["and": [Any?]()], [true, true, true]),
-        (["or": [Any?]()], [false, false, false]),
+            (["equals": ["network.transport": "udp"]], [true, false, false]),
+            (["contains": ["url.path": "login"]], [true, false, false]),
+            (["regexp": ["url.path": "^/a/.*n$"]], [true, false, false]),
+            (["range": ["destination.port.gte": 1024]], [true, false, false]),
+            (["network": ["destination.ip": "private"]], [true, false, false]),
+            (["network": ["destination.ip": "2001:db8::/32"]], [false, true, false]),
+            (["has_fields": ["dns.id"]], [false, true, false]),
+            (["not": ["has_fields": ["dns"]]], [true, false, true]),
+            (["or": [["equals": ["network.transport": "icmp"]], ["contains": ["tags": "internal"]]]], [true, false, true]),
+            (
+                [
+                    "and": [
+                        ["equals": ["network.transport": "udp"]], ["range": ["destination.port.gte": 33434]],
+                        ["not": ["has_fields": ["dns"]]],
+                    ],
+                ], [true, false, false]
+            ),
+            (
+                ["not": ["or": [["equals": ["network.transport": "tcp"]], ["not": ["has_fields": ["url.path"]]]]]],
+                [true, false, false]
+            ),
+            (["and": [Any?]()], [true, true, true]),
+            (["or": [Any?]()], [false, false, false]),
         ]
     }
 
