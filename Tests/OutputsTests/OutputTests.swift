@@ -112,3 +112,20 @@ func event(_ n: Int, padding: Int = 0) -> Event {
         #expect(throws: OutputError.self) { try out.publish([event(1)]) }
     }
 }
+
+/// `EncodedBatch(encoding:)`, which the Kafka output and the line outputs encode through.
+@Suite struct EncodedBatchTests {
+    @Test func aDroppedEventLeavesNoRecordAndTheNextStartsEmpty() {
+        let batch = EncodedBatch(encoding: [event(1), event(-1), event(2)]) { event, buffer in
+            #expect(buffer.isEmpty)
+            guard case .int(let n)? = event.fields["n"], n > 0 else {
+                buffer.append(9)
+                return EncodeDrop(reason: "negative", detail: "n < 0")
+            }
+            buffer.append(UInt8(n))
+            return nil
+        }
+        #expect(batch.records == [[1], [2]])
+        #expect(batch.drops == [EncodeDrop(reason: "negative", detail: "n < 0")])
+    }
+}
