@@ -15,8 +15,12 @@
 //   nothing acknowledged; power loss may replay up to about a second of acknowledgements (duplicates, never
 //   loss).
 //
-// Reads of what this process appended come from memory (RecentFrames.swift, up to `writeThroughBytes`, 16 MiB
-// by default): the file is read for the rest, and after a restart.
+// Reads of what this process appended come from memory (RecentFrames.swift, up to `writeThroughBytes`, 64 MiB
+// by default): the file is read for the rest, and after a restart. The bound is what the shipper may fall behind
+// the writer before it reads records back from the file, which costs more than taking them from memory and so
+// lets it fall further behind. At 16 MiB (a few tens of milliseconds of a busy link's events, as records hold
+// up to twice their size) that happened in most Kafka runs with Beats' defaults in `scripts/bench-kafka`; at
+// 64 MiB in none of eight. While the output is down, the bound is what this memory holds.
 //
 // Memory stays bounded whatever the backlog: the appender holds one encoded batch, the reader one read buffer
 // (1 MiB, or one frame if larger) and the entries of one `read`, and the write-through frames their bound;
@@ -62,7 +66,7 @@ public struct DiskSpoolOptions: Sendable {
     public init(
         path: String, maxSize: Int64, segmentSize: Int64, readAhead: Int = 512,
         retryInterval: Double = 1, maxRetryInterval: Double = 30, policy: SpoolFullPolicy = .block,
-        writeThroughBytes: Int = 16 << 20, directIO: Bool = true
+        writeThroughBytes: Int = 64 << 20, directIO: Bool = true
     ) {
         self.path = path
         self.maxSize = maxSize
