@@ -34,6 +34,9 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible, Expressibl
     /// The path as written.
     public var text: String { keys.map(\.name).joined(separator: ".") }
 
+    /// The number of keys.
+    public var count: Int { keys.count }
+
     public var description: String { text }
 
     /// Paths are equal when their keys are, byte for byte (as keys are looked up).

@@ -35,6 +35,22 @@ import Testing
         #expect(run(p, post).event == post)
     }
 
+    /// A key inside an object that every event shares (the builtin `agent`): each event loses it, the shared
+    /// object keeps it, and from the second such event on the events share one result instead of a copy each.
+    @Test func sharedObjectsGetOneSharedResult() throws {
+        let p = try build("drop_fields", ["fields": ["agent.ephemeral_id", "ecs"], "ignore_missing": true])
+        let agent: Fields = ["type": .string("packetbeat"), "ephemeral_id": .string("e1"), "name": .string("vm")]
+        var results: [Fields] = []
+        for n in 0..<4 {
+            let out = try #require(run(p, event(["agent": .object(agent), "n": .int(Int64(n))])).event)
+            #expect(out.fields["agent"] == .object(["type": .string("packetbeat"), "name": .string("vm")]))
+            results.append(try #require(out.fields["agent"]?.object))
+        }
+        #expect(agent["ephemeral_id"] == .string("e1"))
+        #expect(results[2].storageAddress == results[1].storageAddress)
+        #expect(results[3].storageAddress == results[1].storageAddress)
+    }
+
     @Test func table() throws {
         struct Case {
             let name: String

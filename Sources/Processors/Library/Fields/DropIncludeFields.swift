@@ -51,7 +51,17 @@ struct DropFields: Processor {
     let fields: [EventPath]
     let patterns: [Pattern]
     let ignoreMissing: Bool
+    /// Per name of the document with two keys (`agent.ephemeral_id`), what removing it from an object shared
+    /// by many events gave (Events/SharedRemoval.swift); nil for other names.
+    let memos: [SharedRemovalMemo?]
     var name: String { "drop_fields" }
+
+    init(fields: [EventPath], patterns: [Pattern], ignoreMissing: Bool) {
+        self.fields = fields
+        self.patterns = patterns
+        self.ignoreMissing = ignoreMissing
+        memos = fields.map { $0.root == .fields && $0.path.count == 2 ? SharedRemovalMemo() : nil }
+    }
 
     /// `@timestamp` and `type` cannot be dropped.
     static func isProtected(_ path: String) -> Bool {
@@ -60,10 +70,14 @@ struct DropFields: Processor {
 
     func process(_ event: inout Event) -> ProcessorOutcome {
         var errors: [String] = []
-        for field in fields {
+        for (field, memo) in zip(fields, memos) {
             // Removing first walks the path once when the field is there (the usual case); the lookup after a
             // miss tells a missing key from a path blocked by a scalar, and finds `@timestamp`, which stays.
-            if event.delete(field) != nil { continue }
+            if let memo {
+                if event.fields.remove(field.path, memo: memo) != nil { continue }
+            } else if event.delete(field) != nil {
+                continue
+            }
             switch event.lookup(field) {
             case .found:
                 continue
