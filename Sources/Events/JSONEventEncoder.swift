@@ -44,6 +44,9 @@ public struct JSONEventEncoder: Sendable {
     /// Appends the event's JSON to `out` (no newline).
     public func encode(_ event: Event, into out: inout [UInt8]) {
         var w = Writer(pretty: pretty, escapeHTML: escapeHTML, fractionDigits: fractionDigits)
+        if !pretty && FieldValue.sharedReadInPlace {
+            w.shared = SharedEncodings.current(escapeHTML: escapeHTML, fractionDigits: fractionDigits)
+        }
         w.beginObject()
         w.key("@timestamp")
         w.timestamp(event.timestamp)
@@ -134,6 +137,11 @@ struct ByteSink {
         capacity = newCapacity
     }
 
+    /// The bytes appended since `start`, valid until the next append.
+    func bytes(from start: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base + start, count: count - start)
+    }
+
     /// Appends everything to `out` and frees the memory; the sink is not used again.
     mutating func finish(into out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
@@ -162,6 +170,9 @@ struct Writer {
     /// The date of the last time written: an event's times (`@timestamp`, `event.start`, `event.end`, ...)
     /// nearly always share it.
     var days = RFC3339.DayCache()
+    /// The JSON of shared objects met before (SharedEncodings.swift); nil when not kept (pretty output, bare
+    /// values).
+    var shared: SharedEncodings? = nil
 
     init(pretty: Bool, escapeHTML: Bool, fractionDigits: Int) {
         self.pretty = pretty
@@ -324,12 +335,35 @@ struct Writer {
                 elements($0 ?? UnsafeBufferPointer(start: nil, count: 0))
             }
         case .object:
-            beginObject()
-            FieldValue.withEntries(ofObjectAt: v, inPlace: payloadsInPlace) {
-                members($0 ?? UnsafeBufferPointer(start: nil, count: 0))
+            if let shared, FieldValue.isShared(FieldValue.objectStorage(at: v)) {
+                sharedObject(at: v, shared)
+                return
             }
-            endObject()
+            object(at: v)
         }
+    }
+
+    /// Writes the object at `v`.
+    @inline(__always)
+    mutating func object(at v: UnsafePointer<FieldValue>) {
+        beginObject()
+        FieldValue.withEntries(ofObjectAt: v, inPlace: payloadsInPlace) {
+            members($0 ?? UnsafeBufferPointer(start: nil, count: 0))
+        }
+        endObject()
+    }
+
+    /// Writes the object at `v`, which other values hold too, from the bytes `shared` kept for it, or writes it
+    /// and keeps its bytes there.
+    mutating func sharedObject(at v: UnsafePointer<FieldValue>, _ shared: SharedEncodings) {
+        let address = FieldValue.objectStorage(at: v)
+        if let bytes = shared.bytes(for: address) {
+            out.append(contentsOf: bytes)
+            return
+        }
+        let start = out.count
+        object(at: v)
+        if case .object(let f) = v.pointee { shared.keep(f, at: address, bytes: out.bytes(from: start)) }
     }
 
     mutating func append(_ s: StaticString) {

@@ -1,0 +1,137 @@
+// The JSON of objects that many events share, kept per thread.
+//
+// Every event holds the same builtin objects (`agent`, `host`, `ecs`) and the objects `add_fields` adds; each
+// event refers to one object rather than holding a copy (and `drop_fields` of a key inside one gives every
+// event the same result, Events/SharedRemoval.swift). Their JSON is the same for every event, so the encoder
+// keeps the bytes of the shared objects it met last and copies them out when it meets the same object again.
+//
+// An object is recognised by the address of its storage, and the cache holds a reference to every object it
+// keeps bytes for: while it does, no other object can be stored at that address, and the object cannot change
+// (changing a value that more than one holds copies it first). Only objects that something besides the event
+// holds are kept (a heap object's strong reference count is read from its header, by the Swift runtime's
+// 64-bit layout, checked once at startup): an object built for one event would only take a slot. The cache is
+// per thread (each publish worker encodes its own events, and a lock here would sit on every event), holds the
+// settings its bytes were written with, and is not used for pretty output, whose bytes depend on the depth.
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The JSON of shared objects one thread encoded last (see above).
+final class SharedEncodings {
+    struct Slot {
+        /// The object, held so that its address stays its own.
+        var object: Fields
+        /// Its storage's address.
+        var address: UnsafeRawPointer
+        /// Its JSON, in memory of the slot's own.
+        var bytes: UnsafeMutableBufferPointer<UInt8>
+    }
+
+    /// Objects kept, replaced in turn.
+    static let capacity = 8
+
+    private(set) var slots: [Slot] = []
+    private var next = 0
+    /// The encoder settings the bytes were written with.
+    private var escapeHTML = false
+    private var fractionDigits = 3
+
+    init() { slots.reserveCapacity(Self.capacity) }
+
+    deinit { removeAll() }
+
+    /// The cache of the calling thread, emptied first if it was filled with other settings.
+    static func current(escapeHTML: Bool, fractionDigits: Int) -> SharedEncodings {
+        let cache: SharedEncodings
+        if let raw = pthread_getspecific(key) {
+            cache = Unmanaged<SharedEncodings>.fromOpaque(raw).takeUnretainedValue()
+        } else {
+            cache = SharedEncodings()
+            pthread_setspecific(key, Unmanaged.passRetained(cache).toOpaque())
+        }
+        if cache.escapeHTML != escapeHTML || cache.fractionDigits != fractionDigits {
+            cache.removeAll()
+            cache.escapeHTML = escapeHTML
+            cache.fractionDigits = fractionDigits
+        }
+        return cache
+    }
+
+    /// The thread-specific slot holding each thread's cache; the cache is released when its thread ends.
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { raw in
+            guard let raw else { return }
+            Unmanaged<SharedEncodings>.fromOpaque(raw).release()
+        }
+        return key
+    }()
+
+    /// The bytes kept for the object stored at `address`.
+    @inline(__always)
+    func bytes(for address: UnsafeRawPointer) -> UnsafeBufferPointer<UInt8>? {
+        for i in slots.indices where slots[i].address == address { return UnsafeBufferPointer(slots[i].bytes) }
+        return nil
+    }
+
+    /// Keeps `bytes` as the JSON of `object`, stored at `address`, in place of the slot used longest ago.
+    func keep(_ object: Fields, at address: UnsafeRawPointer, bytes: UnsafeBufferPointer<UInt8>) {
+        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+        _ = copy.initialize(from: bytes)
+        let slot = Slot(object: object, address: address, bytes: copy)
+        if slots.count < Self.capacity {
+            slots.append(slot)
+            return
+        }
+        slots[next].bytes.deallocate()
+        slots[next] = slot
+        next = (next + 1) % Self.capacity
+    }
+
+    func removeAll() {
+        for slot in slots { slot.bytes.deallocate() }
+        slots.removeAll(keepingCapacity: true)
+        next = 0
+    }
+}
+
+extension FieldValue {
+    /// The storage object of the `.object` value at `v` (only where `payloadsReadInPlace`).
+    @inline(__always)
+    static func objectStorage(at v: UnsafePointer<FieldValue>) -> UnsafeRawPointer {
+        UnsafeRawPointer(v).load(as: UnsafeRawPointer.self)
+    }
+
+    /// Whether the heap object at `object` has more than one strong reference, read from its header: the
+    /// second word holds the extra strong references from bit 33 up, and its top bit marks a count kept
+    /// elsewhere (which counts as shared here). Only where `sharedReadInPlace`; a wrong answer costs only speed.
+    @inline(__always)
+    static func isShared(_ object: UnsafeRawPointer) -> Bool {
+        object.load(fromByteOffset: 8, as: UInt64.self) >> 33 != 0
+    }
+
+    /// Whether `isShared` reads this runtime's layout: checked once, on an object that one list holds twice and
+    /// on one that a list holds once.
+    static let sharedReadInPlace: Bool = {
+        #if _pointerBitWidth(_64) && _endian(little)
+            guard payloadsReadInPlace else { return false }
+            @inline(never) func list(holding object: Fields, times: Int) -> [FieldValue] {
+                Array(repeating: .object(object), count: times)
+            }
+            @inline(never) func object() -> Fields {
+                var f = Fields()
+                f.append("k", .int(1))
+                return f
+            }
+            let twice = list(holding: object(), times: 2)
+            let once = list(holding: object(), times: 1)
+            return twice.withUnsafeBufferPointer { isShared(objectStorage(at: $0.baseAddress!)) }
+                && !once.withUnsafeBufferPointer { isShared(objectStorage(at: $0.baseAddress!)) }
+        #else
+            return false
+        #endif
+    }()
+}
