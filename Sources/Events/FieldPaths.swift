@@ -421,6 +421,31 @@ extension Fields {
     /// True when a value exists at `path`.
     public func has(_ path: String) -> Bool { value(at: path) != nil }
 
+    /// Renames the key `from` to `to` in the object at `parent` (in this object when `parent` is nil), when that
+    /// object holds `from` and not `to`: the value moves to the end under its new name, which is what removing
+    /// `from` and then putting `to` leaves. Returns false, with nothing changed, in any other case. One walk
+    /// instead of the four that checking both paths, putting and removing take (`rename` of `flow.id` to
+    /// `flow.key`).
+    public mutating func renameKey(in parent: FieldPath?, from: String, to: String) -> Bool {
+        guard let parent else { return renameKey(from: from, to: to) }
+        return update(parent) { value -> Bool in
+            guard case .object(var object)? = value else { return false }
+            value = .null  // drop the second reference, so the object is changed in place
+            let renamed = object.renameKey(from: from, to: to)
+            value = .object(object)
+            return renamed
+        }
+    }
+
+    /// `renameKey(in:from:to:)` in this object.
+    mutating func renameKey(from: String, to: String) -> Bool {
+        guard index(ofKey: to) == nil, let i = index(ofKey: from) else { return false }
+        var entry = items.remove(at: i)
+        entry.key = to
+        items.append(entry)
+        return true
+    }
+
     // MARK: Split paths (the same operations)
 
     /// The value at `path`, or nil.

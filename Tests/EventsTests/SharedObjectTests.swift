@@ -130,3 +130,30 @@ import Testing
         #expect(plain.encode(e).contains(#""<one>""#))
     }
 }
+
+@Suite struct RenameKeyTests {
+    @Test func renamesOnlyWhenFromIsThereAndToIsNot() {
+        var f = Fields()
+        f.set("flow.id", .string("x"))
+        f.set("flow.final", .bool(true))
+        f.set("flow.taken", .int(1))
+        f.set("scalar", .int(2))
+        let renamed = f.renameKey(in: FieldPath("flow"), from: "id", to: "key")
+        #expect(renamed)
+        #expect(f["flow"]?.object?.entries.map(\.key) == ["final", "taken", "key"])
+        #expect(f.value(at: "flow.key") == .string("x"))
+        let before = f
+        let targetTaken = f.renameKey(in: FieldPath("flow"), from: "final", to: "taken")
+        #expect(!targetTaken)
+        let sourceAbsent = f.renameKey(in: FieldPath("flow"), from: "absent", to: "other")
+        #expect(!sourceAbsent)
+        let throughScalar = f.renameKey(in: FieldPath("scalar"), from: "a", to: "b")
+        #expect(!throughScalar)
+        let noParent = f.renameKey(in: FieldPath("missing.parent"), from: "a", to: "b")
+        #expect(!noParent)
+        #expect(f == before)
+        let topLevel = f.renameKey(in: nil, from: "scalar", to: "number")
+        #expect(topLevel)
+        #expect(f.entries.map(\.key) == ["flow", "number"])
+    }
+}

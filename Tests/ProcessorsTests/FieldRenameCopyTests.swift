@@ -103,6 +103,36 @@ private let copyPrefix = "Failed to copy fields in copy_fields processor: "
         }
     }
 
+    /// Two keys of one object are renamed in place (Fields.renameKey); the event must come out exactly as
+    /// removing `from` and putting `to` leaves it, key order included, and every case the shortcut does not take
+    /// must still be reported as before.
+    @Test func siblingKeysRenameLikeRemoveThenPut() throws {
+        let nested = try build("rename", ["fields": [["from": "src.addr", "to": "src.ip"]]])
+        let out = try #require(run(nested, packet).event)
+        #expect(out.fields["src"]?.object?.entries.map(\.key) == ["port", "ip"])
+        #expect(out.value(at: "src.ip") == .string("10.0.0.1"))
+        #expect(out.fields.entries.map(\.key) == packet.fields.entries.map(\.key))
+
+        let top = try build("rename", ["fields": [["from": "status", "to": "state"]]])
+        let moved = try #require(run(top, packet).event)
+        #expect(moved.fields.entries.map(\.key) == ["src", "names", "state"])
+        #expect(moved.value(at: "state") == .string("OK"))
+
+        let cases: [(from: String, to: String, error: String)] = [
+            ("src.addr", "src.port", "target field src.port already exists, drop or rename this field first"),
+            ("src.nope", "src.x", "could not fetch value for key: src.nope, Error: key not found"),
+            ("none.a", "none.b", "could not fetch value for key: none.a, Error: key not found"),
+            ("status.a", "status.b", "could not fetch value for key: status.a, Error: expected map but type is string"),
+        ]
+        for c in cases {
+            let (e, outcome) = run(try build("rename", ["fields": [["from": c.from, "to": c.to]]]), packet)
+            #expect(outcome == .failed(renamePrefix + c.error), "\(c.from)")
+            #expect(e == restored(packet, message: renamePrefix + c.error), "\(c.from)")
+        }
+        let ignored = try build("rename", ["fields": [["from": "none.a", "to": "none.b"]], "ignore_missing": true])
+        #expect(run(ignored, packet).event == packet)
+    }
+
     @Test func failOnErrorRestoresEarlierPairs() throws {
         let p = try build("rename", ["fields": [["from": "status", "to": "state"], ["from": "nope", "to": "x"]]])
         let (out, outcome) = run(p, packet)

@@ -26,10 +26,33 @@ struct FieldMove: Sendable, Equatable {
     /// True when `to` lies inside `from` (`a` → `a.b`); worked out once, not per event.
     let toIsInsideFrom: Bool
 
+    /// For two document fields in the same object (`flow.id` → `flow.key`): that object's path (nil for the
+    /// document itself) and the two keys. A rename between them is one walk when the object holds `from` and
+    /// not `to` (`Fields.renameKey`); every other case takes the general path.
+    let siblings: Siblings?
+
+    struct Siblings: Sendable, Equatable {
+        let parent: FieldPath?
+        let from: String
+        let to: String
+    }
+
     init(from: String, to: String) {
         self.from = EventPath(from)
         self.to = EventPath(to)
         toIsInsideFrom = to.hasPrefix(from + ".")
+        siblings = FieldMove.siblings(self.from, self.to)
+    }
+
+    static func siblings(_ from: EventPath, _ to: EventPath) -> Siblings? {
+        guard from.root == .fields, to.root == .fields else { return nil }
+        func split(_ text: String) -> (parent: Substring?, key: Substring) {
+            guard let dot = text.lastIndex(of: ".") else { return (nil, text[...]) }
+            return (text[..<dot], text[text.index(after: dot)...])
+        }
+        let a = split(from.text), b = split(to.text)
+        guard a.parent == b.parent, a.key != b.key else { return nil }
+        return Siblings(parent: a.parent.map { FieldPath(String($0)) }, from: String(a.key), to: String(b.key))
     }
 
     /// True when both paths are event fields (not `@timestamp` or `@metadata`) and `to` is not inside `from`.
