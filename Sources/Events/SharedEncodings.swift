@@ -107,7 +107,9 @@ extension FieldValue {
 
     /// Whether the heap object at `object` has more than one strong reference, read from its header: the
     /// second word holds the extra strong references from bit 33 up, and its top bit marks a count kept
-    /// elsewhere (which counts as shared here). Only where `sharedReadInPlace`; a wrong answer costs only speed.
+    /// elsewhere (which counts as shared here). Only where `sharedReadInPlace`. The word is read without the
+    /// atomic access the runtime uses, as a hint: a stale or wrong answer costs only speed, since the bytes kept
+    /// are found again by address, with the object held.
     @inline(__always)
     static func isShared(_ object: UnsafeRawPointer) -> Bool {
         object.load(fromByteOffset: 8, as: UInt64.self) >> 33 != 0
