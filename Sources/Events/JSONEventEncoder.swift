@@ -331,15 +331,25 @@ struct Writer {
             if case .string(let s) = v.pointee { string(s) }
         case .timestamp(let t): timestamp(t)
         case .array:
-            FieldValue.withElements(ofListAt: v, inPlace: payloadsInPlace) {
-                elements($0 ?? UnsafeBufferPointer(start: nil, count: 0))
+            if let shared, FieldValue.isShared(FieldValue.payloadStorage(at: v)) {
+                sharedValue(at: v, shared)
+                return
             }
+            list(at: v)
         case .object:
-            if let shared, FieldValue.isShared(FieldValue.objectStorage(at: v)) {
-                sharedObject(at: v, shared)
+            if let shared, FieldValue.isShared(FieldValue.payloadStorage(at: v)) {
+                sharedValue(at: v, shared)
                 return
             }
             object(at: v)
+        }
+    }
+
+    /// Writes the list at `v`.
+    @inline(__always)
+    mutating func list(at v: UnsafePointer<FieldValue>) {
+        FieldValue.withElements(ofListAt: v, inPlace: payloadsInPlace) {
+            elements($0 ?? UnsafeBufferPointer(start: nil, count: 0))
         }
     }
 
@@ -353,17 +363,19 @@ struct Writer {
         endObject()
     }
 
-    /// Writes the object at `v`, which other values hold too, from the bytes `shared` kept for it, or writes it
-    /// and keeps its bytes there.
-    mutating func sharedObject(at v: UnsafePointer<FieldValue>, _ shared: SharedEncodings) {
-        let address = FieldValue.objectStorage(at: v)
-        if let bytes = shared.bytes(for: address) {
+    /// Writes the object or list at `v`, which other values hold too, from the bytes `shared` kept for it, or
+    /// writes it and keeps its bytes there.
+    mutating func sharedValue(at v: UnsafePointer<FieldValue>, _ shared: SharedEncodings) {
+        let address = FieldValue.payloadStorage(at: v)
+        var isObject = false
+        if case .object = v.pointee { isObject = true }
+        if let bytes = shared.bytes(for: address, isObject: isObject) {
             out.append(contentsOf: bytes)
             return
         }
         let start = out.count
-        object(at: v)
-        if case .object(let f) = v.pointee { shared.keep(f, at: address, bytes: out.bytes(from: start)) }
+        if isObject { object(at: v) } else { list(at: v) }
+        shared.keep(v.pointee, at: address, bytes: out.bytes(from: start))
     }
 
     mutating func append(_ s: StaticString) {

@@ -2,14 +2,16 @@
 //
 // Every event holds the same builtin objects (`agent`, `host`, `ecs`) and the objects `add_fields` adds; each
 // event refers to one object rather than holding a copy (and `drop_fields` of a key inside one gives every
-// event the same result, Events/SharedRemoval.swift). Their JSON is the same for every event, so the encoder
-// keeps the bytes of the shared objects it met last and copies them out when it meets the same object again.
+// event the same result, Events/SharedRemoval.swift). Lists are shared the same way: the constant lists of flow
+// events (`event.category`, `event.type`), the tags `add_tags` gives an event that had none. Their JSON is the
+// same for every event, so the encoder keeps the bytes of the shared values it met last and copies them out
+// when it meets the same value again.
 //
-// An object is recognised by the address of its storage, and the cache holds a reference to every object it
-// keeps bytes for: while it does, no other object can be stored at that address, and the object cannot change
-// (changing a value that more than one holds copies it first). Only objects that something besides the event
+// A value is recognised by the address of its storage, and the cache holds a reference to every value it keeps
+// bytes for: while it does, no other object or list can be stored at that address, and the value cannot change
+// (changing a value that more than one holds copies it first). Only values that something besides the event
 // holds are kept (a heap object's strong reference count is read from its header, by the Swift runtime's
-// 64-bit layout, checked once at startup): an object built for one event would only take a slot. The cache is
+// 64-bit layout, checked once at startup): a value built for one event would only take a slot. The cache is
 // per thread (each publish worker encodes its own events, and a lock here would sit on every event), holds the
 // settings its bytes were written with, and is not used for pretty output, whose bytes depend on the depth.
 
@@ -19,18 +21,21 @@
     import Darwin
 #endif
 
-/// The JSON of shared objects one thread encoded last (see above).
+/// The JSON of shared objects and lists one thread encoded last (see above).
 final class SharedEncodings {
     struct Slot {
-        /// The object, held so that its address stays its own.
-        var object: Fields
+        /// The object or list, held so that its address stays its own.
+        var value: FieldValue
         /// Its storage's address.
         var address: UnsafeRawPointer
+        /// Whether it is an object (else a list): every empty list and empty object of the process share one
+        /// storage, so the address alone does not tell `[]` from `{}`.
+        var isObject: Bool
         /// Its JSON, in memory of the slot's own.
         var bytes: UnsafeMutableBufferPointer<UInt8>
     }
 
-    /// Objects kept, replaced in turn.
+    /// Values kept, replaced in turn.
     static let capacity = 8
 
     private(set) var slots: [Slot] = []
@@ -70,18 +75,23 @@ final class SharedEncodings {
         return key
     }()
 
-    /// The bytes kept for the object stored at `address`.
+    /// The bytes kept for the object (or list) stored at `address`.
     @inline(__always)
-    func bytes(for address: UnsafeRawPointer) -> UnsafeBufferPointer<UInt8>? {
-        for i in slots.indices where slots[i].address == address { return UnsafeBufferPointer(slots[i].bytes) }
+    func bytes(for address: UnsafeRawPointer, isObject: Bool) -> UnsafeBufferPointer<UInt8>? {
+        for i in slots.indices where slots[i].address == address && slots[i].isObject == isObject {
+            return UnsafeBufferPointer(slots[i].bytes)
+        }
         return nil
     }
 
-    /// Keeps `bytes` as the JSON of `object`, stored at `address`, in place of the slot used longest ago.
-    func keep(_ object: Fields, at address: UnsafeRawPointer, bytes: UnsafeBufferPointer<UInt8>) {
+    /// Keeps `bytes` as the JSON of `value` (an object or a list), stored at `address`, in place of the slot
+    /// used longest ago.
+    func keep(_ value: FieldValue, at address: UnsafeRawPointer, bytes: UnsafeBufferPointer<UInt8>) {
         let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
         _ = copy.initialize(from: bytes)
-        let slot = Slot(object: object, address: address, bytes: copy)
+        var isObject = false
+        if case .object = value { isObject = true }
+        let slot = Slot(value: value, address: address, isObject: isObject, bytes: copy)
         if slots.count < Self.capacity {
             slots.append(slot)
             return
@@ -99,9 +109,9 @@ final class SharedEncodings {
 }
 
 extension FieldValue {
-    /// The storage object of the `.object` value at `v` (only where `payloadsReadInPlace`).
+    /// The storage object of the `.object` or `.array` value at `v` (only where `payloadsReadInPlace`).
     @inline(__always)
-    static func objectStorage(at v: UnsafePointer<FieldValue>) -> UnsafeRawPointer {
+    static func payloadStorage(at v: UnsafePointer<FieldValue>) -> UnsafeRawPointer {
         UnsafeRawPointer(v).load(as: UnsafeRawPointer.self)
     }
 
@@ -130,8 +140,8 @@ extension FieldValue {
             }
             let twice = list(holding: object(), times: 2)
             let once = list(holding: object(), times: 1)
-            return twice.withUnsafeBufferPointer { isShared(objectStorage(at: $0.baseAddress!)) }
-                && !once.withUnsafeBufferPointer { isShared(objectStorage(at: $0.baseAddress!)) }
+            return twice.withUnsafeBufferPointer { isShared(payloadStorage(at: $0.baseAddress!)) }
+                && !once.withUnsafeBufferPointer { isShared(payloadStorage(at: $0.baseAddress!)) }
         #else
             return false
         #endif

@@ -101,8 +101,28 @@ import Testing
         let slots = SharedEncodings.current(escapeHTML: false, fractionDigits: 3).slots
         #expect(lines == expected)
         // Kept once: were the kept bytes not found again, each event would have kept them anew.
-        #expect(slots.filter { $0.object.storageAddress == shared.storageAddress }.count == 1)
+        #expect(slots.filter { $0.value.object?.storageAddress == shared.storageAddress }.count == 1)
         #expect(lines[0].contains(#""agent":{"type":"packetbeat","ephemeral_id":"one","#))
+    }
+
+    @Test func sharedListsAreEncodedOnceAndTheirBytesReused() {
+        let encoder = JSONEventEncoder(identity: BeatIdentity(version: "8.17.0"))
+        let tags = FieldValue.strings(["internal", "tls"])
+        var lines: [String] = []
+        for n in 0..<3 {
+            var e = Self.event(n, agent: Self.agent("one"))
+            e.fields.append("tags", tags)
+            e.fields.append("empty", .array([]))
+            // Every empty list and object shares one storage: the two must not be taken for each other.
+            e.fields.append("none", .object(Fields()))
+            lines.append(encoder.encode(e))
+        }
+        let storage = withUnsafePointer(to: tags) { FieldValue.payloadStorage(at: $0) }
+        let slots = SharedEncodings.current(escapeHTML: false, fractionDigits: 3).slots
+        #expect(slots.filter { $0.address == storage }.count == 1)
+        for (n, line) in lines.enumerated() {
+            #expect(line.hasSuffix(#","source":{"ip":"10.0.0.\#(n)"},"tags":["internal","tls"],"empty":[],"none":{}}"#))
+        }
     }
 
     @Test func aChangedObjectIsNotTakenForTheOneKept() {
