@@ -43,10 +43,15 @@ public struct JSONEventEncoder: Sendable {
 
     /// Appends the event's JSON to `out` (no newline).
     public func encode(_ event: Event, into out: inout [UInt8]) {
-        var w = Writer(pretty: pretty, escapeHTML: escapeHTML, fractionDigits: fractionDigits)
-        if !pretty && FieldValue.sharedReadInPlace {
-            w.shared = SharedEncodings.current(escapeHTML: escapeHTML, fractionDigits: fractionDigits)
-        }
+        let shared =
+            !pretty && FieldValue.sharedReadInPlace
+            ? SharedEncodings.current(escapeHTML: escapeHTML, fractionDigits: fractionDigits) : nil
+        // The thread's memory for the bytes, when it has some: an allocation and a free fewer per event.
+        var w = Writer(
+            pretty: pretty, escapeHTML: escapeHTML, fractionDigits: fractionDigits,
+            sink: shared?.takeSink() ?? ByteSink(capacity: Writer.sinkCapacity))
+        w.shared = shared
+        if let shared { w.days = shared.days }
         w.beginObject()
         w.key("@timestamp")
         w.timestamp(event.timestamp)
@@ -59,7 +64,12 @@ public struct JSONEventEncoder: Sendable {
         w.endObject()
         w.members(event.fields)
         w.endObject()
-        w.finish(into: &out)
+        if let shared {
+            shared.days = w.days
+            shared.giveBack(w.out.flush(into: &out))
+        } else {
+            w.finish(into: &out)
+        }
     }
 
     /// The event's JSON as a string.
@@ -80,7 +90,8 @@ public struct JSONEventEncoder: Sendable {
 }
 
 /// Bytes appended to memory of its own: the encoder appends a byte or a few at a time, and `Array.append`
-/// checks uniqueness and capacity through the runtime on each. Owned by one `Writer`, freed by `finish`.
+/// checks uniqueness and capacity through the runtime on each. Owned by one `Writer`, freed by `finish` or
+/// handed back by `flush`.
 struct ByteSink {
     private var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
@@ -89,6 +100,12 @@ struct ByteSink {
     init(capacity: Int) {
         self.capacity = capacity
         base = .allocate(capacity: capacity)
+    }
+
+    /// A sink writing into `memory` of `capacity` bytes, which it now owns.
+    init(memory: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        self.capacity = capacity
+        base = memory
     }
 
     @inline(__always)
@@ -149,11 +166,25 @@ struct ByteSink {
         count = 0
         capacity = 0
     }
+
+    /// Appends everything to `out` and hands over the memory (for another sink); the sink is not used again.
+    mutating func flush(into out: inout [UInt8]) -> (memory: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        out.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+        defer {
+            count = 0
+            capacity = 0
+        }
+        return (base, capacity)
+    }
 }
+
 
 /// The streaming writer behind `JSONEventEncoder`.
 struct Writer {
-    var out = ByteSink(capacity: 2048)
+    /// What a sink starts with: room for most events.
+    static let sinkCapacity = 2048
+
+    var out: ByteSink
     let pretty: Bool
     let escapeHTML: Bool
     let fractionDigits: Int
@@ -174,10 +205,11 @@ struct Writer {
     /// values).
     var shared: SharedEncodings? = nil
 
-    init(pretty: Bool, escapeHTML: Bool, fractionDigits: Int) {
+    init(pretty: Bool, escapeHTML: Bool, fractionDigits: Int, sink: ByteSink = ByteSink(capacity: sinkCapacity)) {
         self.pretty = pretty
         self.escapeHTML = escapeHTML
         self.fractionDigits = fractionDigits
+        out = sink
     }
 
     /// Appends what was written to `out`.

@@ -15,6 +15,8 @@
 // per thread (each publish worker encodes its own events, and a lock here would sit on every event), holds the
 // settings its bytes were written with, and is not used for pretty output, whose bytes depend on the depth.
 
+import NetModel
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -40,13 +42,38 @@ final class SharedEncodings {
 
     private(set) var slots: [Slot] = []
     private var next = 0
+    /// Memory for the encoder's bytes, handed from one event's writer to the next (nil while one has it).
+    private var sink: (memory: UnsafeMutablePointer<UInt8>, capacity: Int)?
+    /// A sink grown beyond this (by an event of more than 64 KiB) is freed rather than kept.
+    static let sinkLimit = 64 << 10
+    /// The date of the last time the thread wrote: events in a row nearly always share it.
+    var days = RFC3339.DayCache()
     /// The encoder settings the bytes were written with.
     private var escapeHTML = false
     private var fractionDigits = 3
 
     init() { slots.reserveCapacity(Self.capacity) }
 
-    deinit { removeAll() }
+    deinit {
+        removeAll()
+        sink?.memory.deallocate()
+    }
+
+    /// The thread's sink memory, or nil when a writer has it already (or none was given back yet).
+    func takeSink() -> ByteSink? {
+        guard let (memory, capacity) = sink else { return nil }
+        sink = nil
+        return ByteSink(memory: memory, capacity: capacity)
+    }
+
+    /// Takes back the memory of a sink made by `takeSink` (or by a writer that had none).
+    func giveBack(_ memory: (memory: UnsafeMutablePointer<UInt8>, capacity: Int)) {
+        if sink == nil && memory.capacity <= Self.sinkLimit {
+            sink = memory
+        } else {
+            memory.memory.deallocate()
+        }
+    }
 
     /// The cache of the calling thread, emptied first if it was filled with other settings.
     static func current(escapeHTML: Bool, fractionDigits: Int) -> SharedEncodings {

@@ -125,6 +125,23 @@ import Testing
         }
     }
 
+    /// The thread's memory for the encoder's bytes passes from event to event, grows with a large one and is
+    /// dropped after a very large one: every event must come out whole whatever came before it.
+    @Test func eventsOfEverySizeInARowComeOutWhole() {
+        let encoder = JSONEventEncoder(identity: BeatIdentity(version: "8.17.0"))
+        func event(_ size: Int) -> Event {
+            var fields = Fields()
+            fields.append("text", .string(String(repeating: "x", count: size)))
+            return Event(timestamp: Timestamp(nanoseconds: 1_000_000), fields: fields)
+        }
+        let prefix = #"{"@timestamp":"1970-01-01T00:00:00.001Z","@metadata":{"beat":"packetbeat","type":"_doc","version":"8.17.0"},"text":""#
+        for size in [10, 5_000, 10, 100_000, 10, 2_100, 70_000, 3] {
+            var out: [UInt8] = Array("kept|".utf8)
+            encoder.encode(event(size), into: &out)
+            #expect(out == Array(("kept|" + prefix + String(repeating: "x", count: size) + #""}"#).utf8), "\(size)")
+        }
+    }
+
     @Test func aChangedObjectIsNotTakenForTheOneKept() {
         let encoder = JSONEventEncoder(identity: BeatIdentity(version: "8.17.0"))
         let shared = Self.agent("one")
