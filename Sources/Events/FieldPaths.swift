@@ -421,28 +421,35 @@ extension Fields {
     /// True when a value exists at `path`.
     public func has(_ path: String) -> Bool { value(at: path) != nil }
 
-    /// Renames the key `from` to `to` in the object at `parent` (in this object when `parent` is nil), when that
-    /// object holds `from` and not `to`: the value moves to the end under its new name, which is what removing
-    /// `from` and then putting `to` leaves. Returns false, with nothing changed, in any other case. One walk
-    /// instead of the four that checking both paths, putting and removing take (`rename` of `flow.id` to
-    /// `flow.key`).
-    public mutating func renameKey(in parent: FieldPath?, from: String, to: String) -> Bool {
-        guard let parent else { return renameKey(from: from, to: to) }
-        return update(parent) { value -> Bool in
-            guard case .object(var object)? = value else { return false }
-            value = .null  // drop the second reference, so the object is changed in place
-            let renamed = object.renameKey(from: from, to: to)
-            value = .object(object)
-            return renamed
+    /// Renames the key `from` to `to` in the object that holds the last key of `path` (this object for a path of
+    /// one key), when that object holds `from` and not `to`: the value moves to the end under its new name, which
+    /// is what removing `from` and then putting `to` leaves. Returns false, with nothing changed, in any other
+    /// case. One walk instead of the four that checking both paths, putting and removing take (`rename` of
+    /// `flow.id` to `flow.key`, with `path` either of the two).
+    public mutating func renameKey(besideLastKeyOf path: FieldPath, from: String, to: String) -> Bool {
+        path.withCursor { c in
+            guard !c.isLast else { return renameKey(from: from, to: to) }
+            return update(ParentCursor(base: c)) { value -> Bool in
+                guard case .object(var object)? = value else { return false }
+                value = .null  // drop the second reference, so the object is changed in place
+                let renamed = object.renameKey(from: from, to: to)
+                value = .object(object)
+                return renamed
+            }
         }
     }
 
     /// `renameKey(in:from:to:)` in this object.
     mutating func renameKey(from: String, to: String) -> Bool {
         guard index(ofKey: to) == nil, let i = index(ofKey: from) else { return false }
-        var entry = items.remove(at: i)
-        entry.key = to
-        items.append(entry)
+        // The entry is moved, not copied out and back (a retain and a release of its value).
+        items.withUnsafeMutableBufferPointer { entries in
+            let base = entries.baseAddress!
+            var entry = (base + i).move()
+            (base + i).moveInitialize(from: base + i + 1, count: entries.count - i - 1)
+            entry.key = to
+            (base + entries.count - 1).initialize(to: entry)
+        }
         return true
     }
 

@@ -50,8 +50,12 @@ public struct JSONEventEncoder: Sendable {
         var w = Writer(
             pretty: pretty, escapeHTML: escapeHTML, fractionDigits: fractionDigits,
             sink: shared?.takeSink() ?? ByteSink(capacity: Writer.sinkCapacity))
-        w.shared = shared
-        if let shared { w.days = shared.days }
+        if let shared {
+            // Unretained: `shared` holds it for the whole encoding, and the writer looks it up at every object
+            // and list (a retain and a release each, were it held strongly).
+            w.shared = Unmanaged.passUnretained(shared)
+            w.days = shared.days
+        }
         w.beginObject()
         w.key("@timestamp")
         w.timestamp(event.timestamp)
@@ -201,9 +205,9 @@ struct Writer {
     /// The date of the last time written: an event's times (`@timestamp`, `event.start`, `event.end`, ...)
     /// nearly always share it.
     var days = RFC3339.DayCache()
-    /// The JSON of shared objects met before (SharedEncodings.swift); nil when not kept (pretty output, bare
-    /// values).
-    var shared: SharedEncodings? = nil
+    /// The JSON of shared objects and lists met before (SharedEncodings.swift), held by `encode`; nil when not
+    /// kept (pretty output, bare values).
+    var shared: Unmanaged<SharedEncodings>? = nil
 
     init(pretty: Bool, escapeHTML: Bool, fractionDigits: Int, sink: ByteSink = ByteSink(capacity: sinkCapacity)) {
         self.pretty = pretty
@@ -364,13 +368,13 @@ struct Writer {
         case .timestamp(let t): timestamp(t)
         case .array:
             if let shared, FieldValue.isShared(FieldValue.payloadStorage(at: v)) {
-                sharedValue(at: v, shared)
+                shared._withUnsafeGuaranteedRef { sharedValue(at: v, $0) }
                 return
             }
             list(at: v)
         case .object:
             if let shared, FieldValue.isShared(FieldValue.payloadStorage(at: v)) {
-                sharedValue(at: v, shared)
+                shared._withUnsafeGuaranteedRef { sharedValue(at: v, $0) }
                 return
             }
             object(at: v)

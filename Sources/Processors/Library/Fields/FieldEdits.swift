@@ -26,25 +26,19 @@ struct FieldMove: Sendable, Equatable {
     /// True when `to` lies inside `from` (`a` → `a.b`); worked out once, not per event.
     let toIsInsideFrom: Bool
 
-    /// For two document fields in the same object (`flow.id` → `flow.key`): that object's path (nil for the
-    /// document itself) and the two keys. A rename between them is one walk when the object holds `from` and
-    /// not `to` (`Fields.renameKey`); every other case takes the general path.
-    let siblings: Siblings?
-
-    struct Siblings: Sendable, Equatable {
-        let parent: FieldPath?
-        let from: String
-        let to: String
-    }
+    /// For two document fields in the same object (`flow.id` → `flow.key`), their last keys. A rename between
+    /// them is one walk when that object holds `from` and not `to` (`Fields.renameKey`); every other case takes
+    /// the general path.
+    let siblingKeys: (from: String, to: String)?
 
     init(from: String, to: String) {
         self.from = EventPath(from)
         self.to = EventPath(to)
         toIsInsideFrom = to.hasPrefix(from + ".")
-        siblings = FieldMove.siblings(self.from, self.to)
+        siblingKeys = FieldMove.siblingKeys(self.from, self.to)
     }
 
-    static func siblings(_ from: EventPath, _ to: EventPath) -> Siblings? {
+    static func siblingKeys(_ from: EventPath, _ to: EventPath) -> (from: String, to: String)? {
         guard from.root == .fields, to.root == .fields else { return nil }
         func split(_ text: String) -> (parent: Substring?, key: Substring) {
             guard let dot = text.lastIndex(of: ".") else { return (nil, text[...]) }
@@ -52,8 +46,10 @@ struct FieldMove: Sendable, Equatable {
         }
         let a = split(from.text), b = split(to.text)
         guard a.parent == b.parent, a.key != b.key else { return nil }
-        return Siblings(parent: a.parent.map { FieldPath(String($0)) }, from: String(a.key), to: String(b.key))
+        return (String(a.key), String(b.key))
     }
+
+    static func == (a: FieldMove, b: FieldMove) -> Bool { a.from == b.from && a.to == b.to }
 
     /// True when both paths are event fields (not `@timestamp` or `@metadata`) and `to` is not inside `from`.
     var isBetweenFields: Bool { from.root == .fields && to.root == .fields && !toIsInsideFrom }

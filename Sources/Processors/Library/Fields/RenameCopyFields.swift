@@ -45,7 +45,9 @@ struct RenameFields: Processor {
         ) { (event, move) throws(ProcessorFailure) in
             // Two keys of one object, `from` there and `to` not: renamed where they are. Any other case (a key
             // missing, a path blocked, `to` taken) goes the general way, which reports it.
-            if let s = move.siblings, event.fields.renameKey(in: s.parent, from: s.from, to: s.to) { return }
+            if let keys = move.siblingKeys, event.fields.renameKey(besideLastKeyOf: move.to.path, from: keys.from, to: keys.to) {
+                return
+            }
             guard let value = try event.sourceForMove(move, ignoreMissing: ignoreMissing) else { return }
             if move.isBetweenFields {
                 // Put first, then remove: `to` is absent and not inside `from` (nor `from` inside it), so the order
