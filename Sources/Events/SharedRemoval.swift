@@ -27,8 +27,6 @@ public final class SharedRemovalMemo: Sendable {
         let address: UInt
         /// `input` without the key.
         let output: Fields
-        /// The value removed.
-        let removed: FieldValue
     }
 
     struct State: Sendable {
@@ -42,10 +40,10 @@ public final class SharedRemovalMemo: Sendable {
     public init() {}
 
     /// The result remembered for the object stored at `address`, if that is the object remembered.
-    func result(for address: UInt) -> (output: Fields, removed: FieldValue)? {
+    func result(for address: UInt) -> Fields? {
         state.withLock { s in
             guard let r = s.remembered, r.address == address else { return nil }
-            return (r.output, r.removed)
+            return r.output
         }
     }
 
@@ -59,10 +57,10 @@ public final class SharedRemovalMemo: Sendable {
         state.withLock { $0.noted = address }
     }
 
-    /// Remembers `input` (stored at `address`), the result of the removal and the value removed.
-    func remember(_ input: Fields, at address: UInt, output: Fields, removed: FieldValue) {
+    /// Remembers `input` (stored at `address`) and the result of the removal.
+    func remember(_ input: Fields, at address: UInt, output: Fields) {
         state.withLock {
-            $0.remembered = Remembered(input: input, address: address, output: output, removed: removed)
+            $0.remembered = Remembered(input: input, address: address, output: output)
             $0.noted = nil
         }
     }
@@ -79,8 +77,10 @@ extension Fields {
     }
 
     /// `remove(_:)` of a path of two keys (`agent.ephemeral_id`), remembering in `memo` the result for an object
-    /// that many events share (see the top of this file). The outcome is that of `remove(_:)`, for every path.
-    public mutating func remove(_ path: FieldPath, memo: SharedRemovalMemo) -> FieldValue? {
+    /// that many events share (see the top of this file); true when a value was removed. The outcome is that of
+    /// `remove(_:)`, for every path (the value removed is not handed out: it would be one more reference to
+    /// take and drop per event).
+    public mutating func remove(_ path: FieldPath, memo: SharedRemovalMemo) -> Bool {
         guard path.keys.count == 2,
             let i = path.withCursor({ c in items.withUnsafeBufferPointer { c.index(in: $0) } }),
             // The object's storage, read where it lies: binding the object would hold a second reference to
@@ -90,21 +90,21 @@ extension Fields {
                     inner.flatMap { $0.isEmpty ? nil : UInt(bitPattern: $0.baseAddress) }
                 }
             })
-        else { return remove(path) }
-        if let (output, removed) = memo.result(for: address) {
+        else { return remove(path) != nil }
+        if let output = memo.result(for: address) {
             items[i].value = .object(output)
-            return removed
+            return true
         }
         var input: Fields? = nil
         if memo.wasNoted(address), case .object(let object) = items[i].value { input = object }
-        guard let removed = remove(path) else { return nil }
-        guard case .object(let output) = items[i].value, output.storageAddress != address else { return removed }
+        guard remove(path) != nil else { return false }
+        guard case .object(let output) = items[i].value, output.storageAddress != address else { return true }
         // Removing the key copied the object: something else holds it too.
         if let input {
-            memo.remember(input, at: address, output: output, removed: removed)
+            memo.remember(input, at: address, output: output)
         } else {
             memo.note(address)
         }
-        return removed
+        return true
     }
 }

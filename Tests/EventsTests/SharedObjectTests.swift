@@ -36,7 +36,8 @@ import Testing
         for n in 0..<4 {
             var e = Self.event(n, agent: shared)
             var plain = e
-            #expect(e.fields.remove(path, memo: memo) == .string("one"))
+            let removed = e.fields.remove(path, memo: memo)
+            #expect(removed)
             #expect(plain.fields.remove(path) == .string("one"))
             #expect(e == plain)
             outputs.append(e.fields["agent"]!.object!)
@@ -52,7 +53,8 @@ import Testing
         // Another object with equal content is not the remembered one: removed on its own, same outcome.
         let other = Self.agent("two")
         var e = Self.event(9, agent: other)
-        #expect(e.fields.remove(path, memo: memo) == .string("two"))
+        let removedOther = e.fields.remove(path, memo: memo)
+        #expect(removedOther)
         #expect(e.fields["agent"]?.object?["ephemeral_id"] == nil)
         #expect(e.fields["agent"]?.object?.storageAddress != outputs[1].storageAddress)
     }
@@ -64,7 +66,8 @@ import Testing
             var e = Self.event(n, agent: Self.agent("x"))
             let before = e.fields["source"]!.object!.storageAddress
             // Binding the object above held it only for that statement: the event holds it alone again.
-            #expect(e.fields.remove(path, memo: memo) == .string("10.0.0.\(n)"))
+            let removed = e.fields.remove(path, memo: memo)
+            #expect(removed)
             #expect(e.fields["source"]?.object?.storageAddress == before)
         }
         #expect(memo.rememberedAddress == nil)
@@ -78,7 +81,8 @@ import Testing
         for n in 0..<3 {
             var e = Self.event(n, agent: shared)
             var plain = e
-            #expect(e.fields.remove(path, memo: memo) == plain.fields.remove(path))
+            let removed = e.fields.remove(path, memo: memo)
+            #expect(removed == (plain.fields.remove(path) != nil))
             #expect(e == plain)
         }
     }

@@ -74,7 +74,7 @@ struct DropFields: Processor {
             // Removing first walks the path once when the field is there (the usual case); the lookup after a
             // miss tells a missing key from a path blocked by a scalar, and finds `@timestamp`, which stays.
             if let memo {
-                if event.fields.remove(field.path, memo: memo) != nil { continue }
+                if event.fields.remove(field.path, memo: memo) { continue }
             } else if event.delete(field) != nil {
                 continue
             }
