@@ -439,7 +439,7 @@ extension Fields {
         }
     }
 
-    /// `renameKey(in:from:to:)` in this object.
+    /// `renameKey(besideLastKeyOf:from:to:)` in this object.
     mutating func renameKey(from: String, to: String) -> Bool {
         guard index(ofKey: to) == nil, let i = index(ofKey: from) else { return false }
         // The entry is moved, not copied out and back (a retain and a release of its value).

@@ -182,7 +182,6 @@ struct ByteSink {
     }
 }
 
-
 /// The streaming writer behind `JSONEventEncoder`.
 struct Writer {
     /// What a sink starts with: room for most events.
