@@ -63,14 +63,24 @@ public enum PathEnd: Equatable, Sendable {
 public struct Fields: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// One key and its value. Keys and values share one array: an object is one allocation to build, grow
     /// and free, not two.
-    @usableFromInline struct Entry: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
         @usableFromInline var key: String
         @usableFromInline var value: FieldValue
 
-        @inlinable init(key: String, value: FieldValue) {
+        @inlinable public init(key: String, value: FieldValue) {
             self.key = key
             self.value = value
         }
+    }
+
+    /// An object of exactly `entries`, whose keys the caller knows to be distinct. Builders of objects of a known
+    /// shape pass an array literal: it is made in one allocation of the right size with its elements written in
+    /// place, where an empty object grown by `append` takes a reservation (a generic call of some 120
+    /// instructions) and a uniqueness and capacity check per key. Later additions beyond the literal's size
+    /// reallocate it.
+    @inlinable
+    public init(distinct entries: [Entry]) {
+        items = entries
     }
 
     @usableFromInline var items: [Entry]

@@ -49,15 +49,16 @@ public struct FlowEventMapper: Sendable {
             src: src.ip, srcPort: isICMP ? UInt16(r.icmpType) : src.port,
             dst: dst.ip, dstPort: isICMP ? UInt16(r.icmpCode) : dst.port, ipProtocol: proto)
 
-        var event = Fields(capacity: 8)
-        event.append("kind", FlowEventMapper.kind)
-        event.append("category", cache.category)
-        event.append("type", final ? cache.typeEnd : cache.typeConnection)
-        event.append("action", FlowEventMapper.action)
-        event.append("dataset", FlowEventMapper.dataset)
-        event.append("start", .timestamp(r.created))
-        event.append("end", .timestamp(r.lastSeen))
-        event.append("duration", .int((r.lastSeen - r.created).nanoseconds))
+        let event = Fields(distinct: [
+            .init(key: "kind", value: FlowEventMapper.kind),
+            .init(key: "category", value: cache.category),
+            .init(key: "type", value: final ? cache.typeEnd : cache.typeConnection),
+            .init(key: "action", value: FlowEventMapper.action),
+            .init(key: "dataset", value: FlowEventMapper.dataset),
+            .init(key: "start", value: .timestamp(r.created)),
+            .init(key: "end", value: .timestamp(r.lastSeen)),
+            .init(key: "duration", value: .int((r.lastSeen - r.created).nanoseconds)),
+        ])
 
         var flow = Fields(capacity: 5)
         flow.append("id", .string(PacketbeatFlowID.make(r)))
@@ -71,12 +72,24 @@ public struct FlowEventMapper: Sendable {
         if r.firstResponsePayload != .zero { flow.append("ttfb", .int((r.firstResponsePayload - r.created).nanoseconds)) }
 
         let srcIP = src.ip.description, dstIP = dst.ip.description
-        var source = Fields(capacity: 5)
-        source.append("ip", .string(srcIP))
-        if hasPorts { source.append("port", .uint(UInt64(src.port))) }
-        if r.hasMACs { source.append("mac", .string(cache.text(of: r.sourceMAC))) }
-        source.append("bytes", .uint(r.bytes.source))
-        source.append("packets", .uint(r.packets.source))
+        var source: Fields
+        if hasPorts && r.hasMACs {
+            // The usual shape, made as one literal (`Fields(distinct:)`).
+            source = Fields(distinct: [
+                .init(key: "ip", value: .string(srcIP)),
+                .init(key: "port", value: .uint(UInt64(src.port))),
+                .init(key: "mac", value: .string(cache.text(of: r.sourceMAC))),
+                .init(key: "bytes", value: .uint(r.bytes.source)),
+                .init(key: "packets", value: .uint(r.packets.source)),
+            ])
+        } else {
+            source = Fields(capacity: 4)
+            source.append("ip", .string(srcIP))
+            if hasPorts { source.append("port", .uint(UInt64(src.port))) }
+            if r.hasMACs { source.append("mac", .string(cache.text(of: r.sourceMAC))) }
+            source.append("bytes", .uint(r.bytes.source))
+            source.append("packets", .uint(r.packets.source))
+        }
 
         var destination = Fields(capacity: 6)
         destination.append("ip", .string(dstIP))
@@ -103,9 +116,8 @@ public struct FlowEventMapper: Sendable {
         fields.append("source", .object(source))
         fields.append("destination", .object(destination))
         fields.append("network", .object(network))
-        var related = Fields(capacity: 1)
-        related.append("ip", srcIP == dstIP ? .array([.string(srcIP)]) : .array([.string(srcIP), .string(dstIP)]))
-        fields.append("related", .object(related))
+        let ips: FieldValue = srcIP == dstIP ? .array([.string(srcIP)]) : .array([.string(srcIP), .string(dstIP)])
+        fields.append("related", .object(Fields(distinct: [.init(key: "ip", value: ips)])))
         return Event(timestamp: time, fields: fields)
     }
 }
