@@ -59,11 +59,11 @@ public struct JSONEventEncoder: Sendable {
         w.beginObject()
         w.key("@timestamp")
         w.timestamp(event.timestamp)
-        w.key("@metadata")
-        w.beginObject()
-        w.key("beat"); w.string(identity.beat)
-        w.key("type"); w.string(identity.type)
-        w.key("version"); w.string(identity.version)
+        if let shared {
+            w.metadataHead(identity, shared)
+        } else {
+            w.metadataHead(identity)
+        }
         w.members(event.metadata)
         w.endObject()
         w.members(event.fields)
@@ -378,6 +378,30 @@ struct Writer {
             }
             object(at: v)
         }
+    }
+
+    /// Opens `@metadata` and writes the identity in it.
+    mutating func metadataHead(_ identity: BeatIdentity) {
+        key("@metadata")
+        beginObject()
+        key("beat"); string(identity.beat)
+        key("type"); string(identity.type)
+        key("version"); string(identity.version)
+    }
+
+    /// `metadataHead`, from the bytes `shared` kept for `identity` (every event writes the same ones), or
+    /// writing them and keeping them there. Only at the top level of an event, after `@timestamp`.
+    mutating func metadataHead(_ identity: BeatIdentity, _ shared: SharedEncodings) {
+        if let bytes = shared.metadataHead(for: identity) {
+            out.append(contentsOf: bytes)
+            // Where writing them leaves the writer: inside `@metadata`, which has members.
+            push()
+            commaBits |= 1 << UInt64(depth - 1)
+            return
+        }
+        let start = out.count
+        metadataHead(identity)
+        shared.keepMetadataHead(identity, bytes: out.bytes(from: start))
     }
 
     /// Writes the list at `v`.

@@ -48,6 +48,9 @@ final class SharedEncodings {
     static let sinkLimit = 64 << 10
     /// The date of the last time the thread wrote: events in a row nearly always share it.
     var days = RFC3339.DayCache()
+    /// What every event starts its `@metadata` with (`,"@metadata":{"beat":…,"type":…,"version":…`), for the
+    /// identity it was written for.
+    private var metadata: (identity: BeatIdentity, bytes: UnsafeMutableBufferPointer<UInt8>)?
     /// The encoder settings the bytes were written with.
     private var escapeHTML = false
     private var fractionDigits = 3
@@ -57,6 +60,21 @@ final class SharedEncodings {
     deinit {
         removeAll()
         sink?.memory.deallocate()
+    }
+
+    /// The start of `@metadata` kept for `identity`.
+    @inline(__always)
+    func metadataHead(for identity: BeatIdentity) -> UnsafeBufferPointer<UInt8>? {
+        guard let metadata, metadata.identity == identity else { return nil }
+        return UnsafeBufferPointer(metadata.bytes)
+    }
+
+    /// Keeps `bytes` as the start of `@metadata` for `identity`.
+    func keepMetadataHead(_ identity: BeatIdentity, bytes: UnsafeBufferPointer<UInt8>) {
+        metadata?.bytes.deallocate()
+        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+        _ = copy.initialize(from: bytes)
+        metadata = (identity, copy)
     }
 
     /// The thread's sink memory, or nil when a writer has it already (or none was given back yet).
@@ -128,10 +146,13 @@ final class SharedEncodings {
         next = (next + 1) % Self.capacity
     }
 
+    /// Drops every byte kept (the slots and the start of `@metadata`).
     func removeAll() {
         for slot in slots { slot.bytes.deallocate() }
         slots.removeAll(keepingCapacity: true)
         next = 0
+        metadata?.bytes.deallocate()
+        metadata = nil
     }
 }
 

@@ -146,6 +146,22 @@ import Testing
         }
     }
 
+    /// The start of `@metadata` is kept per identity: events with and without metadata of their own, from
+    /// encoders of two identities in turn on one thread, must each come out as written in full.
+    @Test func metadataStartsAreKeptPerIdentity() {
+        let a = JSONEventEncoder(identity: BeatIdentity(version: "8.17.0"))
+        let b = JSONEventEncoder(identity: BeatIdentity(beat: "wirebeat", type: "_doc", version: "9.0.0"))
+        let plain = Event(timestamp: Timestamp(nanoseconds: 0), fields: ["n": .int(1)])
+        var indexed = plain
+        indexed.metadata["raw_index"] = .string("idx")
+        let time = #"{"@timestamp":"1970-01-01T00:00:00.000Z","#
+        for _ in 0..<3 {
+            #expect(a.encode(plain) == time + #""@metadata":{"beat":"packetbeat","type":"_doc","version":"8.17.0"},"n":1}"#)
+            #expect(a.encode(indexed) == time + #""@metadata":{"beat":"packetbeat","type":"_doc","version":"8.17.0","raw_index":"idx"},"n":1}"#)
+            #expect(b.encode(indexed) == time + #""@metadata":{"beat":"wirebeat","type":"_doc","version":"9.0.0","raw_index":"idx"},"n":1}"#)
+        }
+    }
+
     @Test func aChangedObjectIsNotTakenForTheOneKept() {
         let encoder = JSONEventEncoder(identity: BeatIdentity(version: "8.17.0"))
         let shared = Self.agent("one")
