@@ -365,18 +365,14 @@ struct Writer {
             #endif
             if case .string(let s) = v.pointee { string(s) }
         case .timestamp(let t): timestamp(t)
-        case .array:
+        case .array, .object:
             if let shared, FieldValue.isShared(FieldValue.payloadStorage(at: v)) {
                 shared._withUnsafeGuaranteedRef { sharedValue(at: v, $0) }
-                return
+            } else if case .object = v.pointee {
+                object(at: v)
+            } else {
+                list(at: v)
             }
-            list(at: v)
-        case .object:
-            if let shared, FieldValue.isShared(FieldValue.payloadStorage(at: v)) {
-                shared._withUnsafeGuaranteedRef { sharedValue(at: v, $0) }
-                return
-            }
-            object(at: v)
         }
     }
 
@@ -434,7 +430,7 @@ struct Writer {
         }
         let start = out.count
         if isObject { object(at: v) } else { list(at: v) }
-        shared.keep(v.pointee, at: address, bytes: out.bytes(from: start))
+        shared.keep(v.pointee, at: address, isObject: isObject, bytes: out.bytes(from: start))
     }
 
     mutating func append(_ s: StaticString) {

@@ -72,9 +72,14 @@ final class SharedEncodings {
     /// Keeps `bytes` as the start of `@metadata` for `identity`.
     func keepMetadataHead(_ identity: BeatIdentity, bytes: UnsafeBufferPointer<UInt8>) {
         metadata?.bytes.deallocate()
+        metadata = (identity, Self.copy(bytes))
+    }
+
+    /// `bytes` in memory of their own.
+    private static func copy(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeMutableBufferPointer<UInt8> {
         let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
         _ = copy.initialize(from: bytes)
-        metadata = (identity, copy)
+        return copy
     }
 
     /// The thread's sink memory, or nil when a writer has it already (or none was given back yet).
@@ -131,12 +136,8 @@ final class SharedEncodings {
 
     /// Keeps `bytes` as the JSON of `value` (an object or a list), stored at `address`, in place of the slot
     /// used longest ago.
-    func keep(_ value: FieldValue, at address: UnsafeRawPointer, bytes: UnsafeBufferPointer<UInt8>) {
-        let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
-        _ = copy.initialize(from: bytes)
-        var isObject = false
-        if case .object = value { isObject = true }
-        let slot = Slot(value: value, address: address, isObject: isObject, bytes: copy)
+    func keep(_ value: FieldValue, at address: UnsafeRawPointer, isObject: Bool, bytes: UnsafeBufferPointer<UInt8>) {
+        let slot = Slot(value: value, address: address, isObject: isObject, bytes: Self.copy(bytes))
         if slots.count < Self.capacity {
             slots.append(slot)
             return
