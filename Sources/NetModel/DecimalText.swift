@@ -33,4 +33,26 @@ public enum DecimalText {
         }
         if i == 1 { p[0] = UInt8(truncatingIfNeeded: v % 10) &+ UInt8(ascii: "0") }
     }
+
+    /// `value` as decimal text, as `String(value)` gives it; up to 15 characters fit in the String itself.
+    public static func string(_ value: Int64) -> String {
+        let magnitude = value.magnitude
+        let digits = count(magnitude)
+        let length = value < 0 ? digits &+ 1 : digits
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            let p = buffer.baseAddress!
+            if value < 0 { p[0] = UInt8(ascii: "-") }
+            write(magnitude, width: digits, to: p + (length &- digits))
+            return length
+        }
+    }
+
+    /// `value` as decimal text, as `String(value)` gives it.
+    public static func string(_ value: UInt64) -> String {
+        let digits = count(value)
+        return String(unsafeUninitializedCapacity: digits) { buffer in
+            write(value, width: digits, to: buffer.baseAddress!)
+            return digits
+        }
+    }
 }

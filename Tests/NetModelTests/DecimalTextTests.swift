@@ -24,6 +24,21 @@ import Testing
         #expect(written == text)
     }
 
+    @Test(arguments: values)
+    func stringsAreWhatSwiftPrints(value: UInt64) {
+        #expect(DecimalText.string(value) == String(value))
+        let signed = Int64(truncatingIfNeeded: value)
+        #expect(DecimalText.string(signed) == String(signed))
+        #expect(DecimalText.string(-signed) == String(-signed) || signed == .min)
+    }
+
+    @Test func stringsAtTheEndsOfInt64() {
+        #expect(DecimalText.string(Int64.min) == "-9223372036854775808")
+        #expect(DecimalText.string(Int64.max) == "9223372036854775807")
+        #expect(DecimalText.string(Int64(0)) == "0")
+        #expect(DecimalText.string(Int64(-7)) == "-7")
+    }
+
     @Test(arguments: [(UInt64(7), 4, "0007"), (12_345, 2, "45"), (12_345, 3, "345"), (5, 1, "5"), (0, 9, "000000000")])
     func widthPadsWithZerosOrKeepsTheLastDigits(value: UInt64, width: Int, text: String) {
         let written = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: width) { buffer in

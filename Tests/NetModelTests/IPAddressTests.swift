@@ -90,6 +90,12 @@ import Testing
             cases.append(groups.joined(separator: ":"))
             cases.append(groups[..<a].joined(separator: ":") + "::" + groups[b...].joined(separator: ":"))
         }
+        // Dotted text of every shape: numbers past 255, leading zeros, three or five parts, stray characters.
+        let pieces = ["0", "1", "9", "10", "99", "100", "255", "256", "999", "1000", "00", "01", "007", "", "a", " 1"]
+        for _ in 0..<300 {
+            let parts = (0..<Int.random(in: 3...5, using: &random)).map { _ in pieces.randomElement(using: &random)! }
+            cases.append(parts.joined(separator: "."))
+        }
         for text in cases {
             #expect(IPAddress(text)?.bytes == pton(text), "\(text)")
         }

@@ -29,6 +29,9 @@ public struct OutboundRecord: Sendable, Equatable {
         self.valueOffset = valueOffset
     }
 
+    /// A placeholder for a free shipper slot.
+    static let empty = OutboundRecord(topic: "", key: nil, partitionHash: nil, timestampMs: 0, valueOffset: 0)
+
     static let version: UInt8 = 1
     static let keyFlag: UInt8 = 1
     static let hashFlag: UInt8 = 2
