@@ -147,19 +147,24 @@ extension Event {
     ) -> ProcessorOutcome {
         let backup = failOnError && !(atomic && items.count == 1) ? self : nil
         var failures: [String] = []
-        for item in items {
-            do {
-                try body(&self, item)
-            } catch {
-                let message = (errorPrefix ?? "") + error.message
-                if failOnError {
-                    if let backup { self = backup }
-                    if errorPrefix != nil { put("error.message", .string(message)) }
-                    return .failed(message)
+        // Each item is lent where it lies: a copy would retain and release its paths.
+        let stop: ProcessorOutcome? = items.withUnsafeBufferPointer { list in
+            for i in list.indices {
+                do throws(ProcessorFailure) {
+                    try body(&self, list[i])
+                } catch {
+                    let message = (errorPrefix ?? "") + error.message
+                    if failOnError {
+                        if let backup { self = backup }
+                        if errorPrefix != nil { put("error.message", .string(message)) }
+                        return .failed(message)
+                    }
+                    failures.append(message)
                 }
-                failures.append(message)
             }
+            return nil
         }
+        if let stop { return stop }
         return failures.isEmpty ? .keep : .failed(failures.joined(separator: "; "))
     }
 }

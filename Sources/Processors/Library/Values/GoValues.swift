@@ -14,8 +14,8 @@ extension FieldValue {
         switch self {
         case .null: return "<nil>"
         case .bool(let b): return b ? "true" : "false"
-        case .int(let i): return String(i)
-        case .uint(let u): return String(u)
+        case .int(let i): return DecimalText.string(i)
+        case .uint(let u): return DecimalText.string(u)
         case .double(let d): return GoFormat.float(d)
         case .string(let s): return s
         case .timestamp(let t): return GoFormat.time(t)
