@@ -409,6 +409,35 @@ import Testing
         #expect(f.value(at: "x.y.z") == .string("v"))
     }
 
+    /// A body that throws leaves what it set, and every object on the way, in place (the objects are moved out
+    /// while the body runs).
+    @Test func aThrowingBodyLosesNothing() {
+        struct Stop: Error {}
+        var f = Fields()
+        f.set("a.b.c", .int(1))
+        f.set("a.d", .string("kept"))
+        f.set("e", .array([.int(1)]))
+        #expect(throws: Stop.self) { try f.update("a.b.c") { v in v = .int(2); throw Stop() } }
+        #expect(throws: Stop.self) { try f.update("e") { _ in throw Stop() } }
+        #expect(throws: Stop.self) { try f.update("a.b.x") { v in v = .bool(true); throw Stop() } }
+        #expect(f.value(at: "a.b.c") == .int(2))
+        #expect(f.value(at: "a.d") == .string("kept"))
+        #expect(f.value(at: "e") == .array([.int(1)]))
+        #expect(f.value(at: "a.b.x") == nil)
+    }
+
+    @Test func movedObjectsAreNotCopied() {
+        var f = Fields()
+        f.set("a", .object(Fields(capacity: 8)))  // room for what follows: a new address would mean a copy
+        f.set("a.b", .int(1))
+        let before = f.value(at: "a")?.object?.storageAddress
+        f.set("a.c", .int(2))
+        f.update("a.d") { $0 = .int(3) }
+        _ = f.remove("a.b")
+        #expect(f.value(at: "a")?.object?.storageAddress == before)
+        #expect(f.value(at: "a") == .object(["c": .int(2), "d": .int(3)]))
+    }
+
     @Test func nonObjectIntermediatesAreReplacedLikeSet() {
         var f: Fields = ["x": .int(1)]
         f.update("x.y") { $0 = .bool(true) }
