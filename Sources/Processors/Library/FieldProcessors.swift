@@ -68,17 +68,23 @@ struct AddFields: Processor {
         case let target? where target.root == .metadata:
             event.metadata.merge(fields, overwrite: true)
         case let target?:
-            event.update(target) { value in
-                guard case .object(var under)? = value else {
-                    value = .object(fields)
-                    return
-                }
-                value = nil  // the only reference is now `under`: merged in place
-                under.merge(fields, overwrite: true)
-                value = .object(under)
-            }
+            Self.merge(fields, under: target, into: &event)
         }
         return .keep
+    }
+
+    /// Merges `fields` into the object at `target` (made when absent). A static function, so that its closure
+    /// captures the two values rather than a copy of the processor (`AddTags.add`).
+    private static func merge(_ fields: Fields, under target: EventPath, into event: inout Event) {
+        event.update(target) { value in
+            guard case .object(var under)? = value else {
+                value = .object(fields)
+                return
+            }
+            value = nil  // the only reference is now `under`: merged in place
+            under.merge(fields, overwrite: true)
+            value = .object(under)
+        }
     }
 }
 
@@ -96,7 +102,11 @@ struct AddTags: Processor {
         values = tags.map(FieldValue.string)
     }
 
-    func process(_ event: inout Event) -> ProcessorOutcome {
+    func process(_ event: inout Event) -> ProcessorOutcome { Self.add(values, at: target, to: &event) }
+
+    /// The work of `process`, on its parts: a closure in `process` itself captured the whole processor, a copy
+    /// of each of its lists per event.
+    private static func add(_ values: [FieldValue], at target: EventPath, to event: inout Event) -> ProcessorOutcome {
         event.update(target) { value in
             switch value {
             case nil:
