@@ -293,8 +293,9 @@ public struct EventPath: Sendable, Hashable, CustomStringConvertible, Expressibl
     /// The path as written.
     public var text: String { root == .metadataField ? EventPath.metadataPrefix + path.text : path.text }
 
-    /// An equal path that shares no storage with this one (`FieldValue.unshared`).
-    public func unshared() -> EventPath { EventPath(text.unshared()) }
+    /// This path: its keys are interned (`FieldPath`), so copies of it take no reference count, and every
+    /// thread can share them without the contention `FieldValue.unshared` avoids for other values.
+    public func unshared() -> EventPath { self }
 
     public var description: String { text }
 }

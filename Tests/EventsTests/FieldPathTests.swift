@@ -104,6 +104,35 @@ import Testing
         }
     }
 
+    /// Paths of one text share their keys (a copy takes no reference); paths that own theirs (made once the
+    /// table is full) read, compare and hash the same.
+    @Test func internedAndOwnedPathsAgree() {
+        var g = SeededGenerator(seed: 11)
+        for _ in 0..<500 {
+            let text = Self.randomPath(&g)
+            let interned = FieldPath(text), again = FieldPath(text)
+            #expect(interned.isInterned && interned.box.toOpaque() == again.box.toOpaque())
+            var owned: FieldPath? = FieldPath(text, interning: false)
+            let copy = owned!
+            #expect(!copy.isInterned && copy.box.toOpaque() != interned.box.toOpaque())
+            owned = nil  // the copy holds the keys on its own
+            #expect(copy == interned && copy.hashValue == interned.hashValue && copy.text == text)
+            let tree = Self.randomTree(&g, depth: 3)
+            #expect(tree.walk(copy) == tree.walk(interned), "\(text)")
+            var a = tree, b = tree
+            a.set(copy, .int(1))
+            b.set(interned, .int(1))
+            #expect(a == b, "\(text)")
+        }
+    }
+
+    /// Canonically equivalent texts are different paths, so they are interned apart.
+    @Test func equivalentSpellingsAreInternedApart() {
+        let precomposed = FieldPath("x.\u{E9}"), combining = FieldPath("x.e\u{301}")
+        #expect(precomposed.box.toOpaque() != combining.box.toOpaque())
+        #expect(precomposed.text.utf8.count == 4 && combining.text.utf8.count == 5)
+    }
+
     /// Keys are compared byte for byte, so two spellings of "é" (precomposed, and e with a combining accent) are
     /// different keys and different paths, though Swift's `==` calls the strings equal.
     @Test func pathsAreEqualByTheirBytes() {

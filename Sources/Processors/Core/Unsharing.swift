@@ -4,7 +4,8 @@
 // `add_tags`) and reads others for each event (paths, condition operands). Every such copy or read retains the
 // storage and every release undoes it: atomic operations on a counter that, when the configuration is shared,
 // the cores of all publish workers update in turn, each move of its cache line costing far more than the
-// operation itself. Each publish worker therefore runs on copies of its own (`ProcessorChain.unshared`). The
+// operation itself. Each publish worker therefore runs on copies of its own (`ProcessorChain.unshared`); paths
+// are the exception, as they are interned and copied without a reference count (`FieldPath`). The
 // processors below are those the common configurations use; the others stay shared, which is correct, only
 // slower. State that must be shared (caches, resolvers, the public suffix list) is not copied.
 
