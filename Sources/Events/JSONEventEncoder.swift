@@ -43,9 +43,15 @@ public struct JSONEventEncoder: Sendable {
 
     /// Appends the event's JSON to `out` (no newline).
     public func encode(_ event: Event, into out: inout [UInt8]) {
-        let shared =
-            !pretty && FieldValue.sharedReadInPlace
-            ? SharedEncodings.current(escapeHTML: escapeHTML, fractionDigits: fractionDigits) : nil
+        guard !pretty && FieldValue.sharedReadInPlace else { return encode(event, into: &out, shared: nil) }
+        // The thread's cache, lent: its thread-specific slot holds it while the thread runs (taking a reference
+        // per event was an atomic increment and decrement).
+        SharedEncodings.current(escapeHTML: escapeHTML, fractionDigits: fractionDigits)._withUnsafeGuaranteedRef {
+            encode(event, into: &out, shared: $0)
+        }
+    }
+
+    private func encode(_ event: Event, into out: inout [UInt8], shared: SharedEncodings?) {
         // The thread's memory for the bytes, when it has some: an allocation and a free fewer per event.
         var w = Writer(
             pretty: pretty, escapeHTML: escapeHTML, fractionDigits: fractionDigits,

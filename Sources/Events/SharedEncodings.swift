@@ -98,19 +98,22 @@ final class SharedEncodings {
         }
     }
 
-    /// The cache of the calling thread, emptied first if it was filled with other settings.
-    static func current(escapeHTML: Bool, fractionDigits: Int) -> SharedEncodings {
-        let cache: SharedEncodings
+    /// The cache of the calling thread, emptied first if it was filled with other settings; unretained, as the
+    /// thread-specific slot holds it until the thread ends.
+    static func current(escapeHTML: Bool, fractionDigits: Int) -> Unmanaged<SharedEncodings> {
+        let cache: Unmanaged<SharedEncodings>
         if let raw = pthread_getspecific(key) {
-            cache = Unmanaged<SharedEncodings>.fromOpaque(raw).takeUnretainedValue()
+            cache = Unmanaged<SharedEncodings>.fromOpaque(raw)
         } else {
-            cache = SharedEncodings()
-            pthread_setspecific(key, Unmanaged.passRetained(cache).toOpaque())
+            cache = Unmanaged.passRetained(SharedEncodings())
+            pthread_setspecific(key, cache.toOpaque())
         }
-        if cache.escapeHTML != escapeHTML || cache.fractionDigits != fractionDigits {
-            cache.removeAll()
-            cache.escapeHTML = escapeHTML
-            cache.fractionDigits = fractionDigits
+        cache._withUnsafeGuaranteedRef { cache in
+            if cache.escapeHTML != escapeHTML || cache.fractionDigits != fractionDigits {
+                cache.removeAll()
+                cache.escapeHTML = escapeHTML
+                cache.fractionDigits = fractionDigits
+            }
         }
         return cache
     }

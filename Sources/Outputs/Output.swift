@@ -15,6 +15,13 @@ public enum OutputCodec: Sendable {
     /// `codec.format.string`: the rendered format string, no JSON.
     case format(FormatString)
 
+    /// The JSON encoder of `codec.json`, nil for a format string. Callers that encode many events keep it: taking
+    /// it out of the enum per event copied it (a retain and a release of its strings).
+    public var jsonEncoder: JSONEventEncoder? {
+        if case .json(let encoder) = self { return encoder }
+        return nil
+    }
+
     /// Appends the encoded event to `out`; returns false when the event cannot be encoded (a format string
     /// referencing a missing field), which outputs count as dropped.
     public func encode(_ event: Event, into out: inout [UInt8]) -> Bool {
@@ -135,7 +142,14 @@ extension OutputCodec {
     /// Encodes each event as one line (the codec's bytes and a newline); events the codec refuses are dropped
     /// with reason `encoding`.
     public func encodeLines(_ events: [Event]) -> EncodedBatch {
-        EncodedBatch(encoding: events) { event, line in
+        if let json = jsonEncoder {
+            return EncodedBatch(encoding: events) { event, line in
+                json.encode(event, into: &line)
+                line.append(0x0a)
+                return nil
+            }
+        }
+        return EncodedBatch(encoding: events) { event, line in
             guard encode(event, into: &line) else {
                 return EncodeDrop(reason: "encoding", detail: "the codec could not encode the event")
             }

@@ -102,7 +102,7 @@ import Testing
             alone.fields["agent"] = .object(Self.agent("one").unshared())
             expected.append(encoder.encode(alone))
         }
-        let slots = SharedEncodings.current(escapeHTML: false, fractionDigits: 3).slots
+        let slots = SharedEncodings.current(escapeHTML: false, fractionDigits: 3).takeUnretainedValue().slots
         #expect(lines == expected)
         // Kept once: were the kept bytes not found again, each event would have kept them anew.
         #expect(slots.filter { $0.value.object?.storageAddress == shared.storageAddress }.count == 1)
@@ -122,7 +122,7 @@ import Testing
             lines.append(encoder.encode(e))
         }
         let storage = withUnsafePointer(to: tags) { FieldValue.payloadStorage(at: $0) }
-        let slots = SharedEncodings.current(escapeHTML: false, fractionDigits: 3).slots
+        let slots = SharedEncodings.current(escapeHTML: false, fractionDigits: 3).takeUnretainedValue().slots
         #expect(slots.filter { $0.address == storage }.count == 1)
         for (n, line) in lines.enumerated() {
             #expect(line.hasSuffix(#","source":{"ip":"10.0.0.\#(n)"},"tags":["internal","tls"],"empty":[],"none":{}}"#))

@@ -52,6 +52,8 @@ public struct KafkaRouter: Sendable {
     let hashFields: [String]
     let randomWhenHashFails: Bool
     let codec: OutputCodec
+    /// `codec`'s JSON encoder, taken out once (`OutputCodec.jsonEncoder`).
+    let jsonEncoder: JSONEventEncoder?
     let maxMessageBytes: Int
 
     /// A router for `settings`; a bad `topics[].when` condition is reported with its place in the file.
@@ -80,6 +82,7 @@ public struct KafkaRouter: Sendable {
             randomWhenHashFails = true
         }
         self.codec = codec
+        jsonEncoder = codec.jsonEncoder
         maxMessageBytes = settings.maxMessageBytes
     }
 
@@ -103,7 +106,9 @@ public struct KafkaRouter: Sendable {
             topic: topic, key: key, partitionHash: hash, timestampMs: event.timestamp.nanoseconds / 1_000_000,
             into: &out)
         let valueStart = out.count
-        guard codec.encode(event, into: &out) else {
+        if let json = jsonEncoder {
+            json.encode(event, into: &out)
+        } else if !codec.encode(event, into: &out) {
             out.removeSubrange(start...)
             return .dropped(.encoding, detail: "the codec could not encode the event")
         }
