@@ -47,7 +47,7 @@ public enum ConnectionFields {
         event.append("start", .timestamp(c.start))
         event.append("end", .timestamp(c.end))
         event.append("duration", .int((c.end - c.start).nanoseconds))
-        fields.append("event", .object(event))
+        fields.append("event", .object(consume event))
         fields.append("status", .string(status))
 
         var network = Fields(capacity: 6)
@@ -60,7 +60,7 @@ public enum ConnectionFields {
                 communityID.hash(
                     src: c.client.ip, srcPort: c.client.port, dst: c.server.ip, dstPort: c.server.port,
                     ipProtocol: c.ipProtocol)))
-        fields.append("network", .object(network))
+        fields.append("network", .object(consume network))
 
         let clientIP = FieldValue.string(c.client.ip.description), serverIP = FieldValue.string(c.server.ip.description)
         func endpoint(_ ip: FieldValue, _ port: UInt16, domain: String?) -> FieldValue {

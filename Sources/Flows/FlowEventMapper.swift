@@ -111,11 +111,13 @@ public struct FlowEventMapper: Sendable {
         // commonly add (network.direction, tags, observer, a converted port): growing an array reallocates it.
         var fields = Fields(capacity: 14)
         fields.append("type", FlowEventMapper.flowType)
-        fields.append("event", .object(event))
-        fields.append("flow", .object(flow))
-        fields.append("source", .object(source))
-        fields.append("destination", .object(destination))
-        fields.append("network", .object(network))
+        // Each object moves into the event: a copy would be a retain now and a release at the end of this scope,
+        // both atomic, for each of the five.
+        fields.append("event", .object(consume event))
+        fields.append("flow", .object(consume flow))
+        fields.append("source", .object(consume source))
+        fields.append("destination", .object(consume destination))
+        fields.append("network", .object(consume network))
         let ips: FieldValue = srcIP == dstIP ? .array([.string(srcIP)]) : .array([.string(srcIP), .string(dstIP)])
         fields.append("related", .object(Fields(distinct: [.init(key: "ip", value: ips)])))
         return Event(timestamp: time, fields: fields)

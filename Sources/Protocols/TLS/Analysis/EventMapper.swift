@@ -49,7 +49,7 @@ struct TLSEventMapper {
                 "detailed",
                 .object(detailedFields(c, resumption: resumption, clientPrints: clientPrints, serverPrints: serverPrints)))
         }
-        fields.append("tls", .object(tls))
+        fields.append("tls", .object(consume tls))
         return Event(timestamp: summary.end, fields: fields)
     }
 
