@@ -24,7 +24,7 @@ import Synchronization
 /// Paths are interned: every path made from the same text shares one set of keys, kept for the life of the
 /// process, and a copy of the path takes no reference count. Processors and conditions copy their paths for
 /// every event they see (a rename's two, a condition's field), and each copy of a counted reference is an atomic
-/// increment and decrement, some 15 ns together on this machine's cores: with nonatomic counting in wirebeat's
+/// increment and decrement, some 13 ns together on this machine's cores: with nonatomic counting in wirebeat's
 /// own modules, a console run of the bench capture took a tenth less CPU (measured on one core, where that is
 /// safe). The table stops growing at `internLimit` texts, so that paths made from event data cannot grow it
 /// without bound; later paths own their keys (a copy counts one reference, as before).
@@ -399,8 +399,8 @@ extension Fields {
     }
 
     /// The object in entry `i`, moved out: the entry holds `.null` until the caller puts it back, and the object,
-    /// held once, is changed in place. Moving it costs nothing, where copying it out and then dropping the entry's
-    /// reference took two atomic reference-count steps. Nil, with nothing changed, for a value of another kind.
+    /// held once, is changed in place (copying it out and then dropping the entry's reference, as before, took
+    /// two atomic reference-count steps). Nil, with nothing changed, for a value of another kind.
     @inline(__always)
     mutating func takeObject(at i: Int) -> Fields? {
         guard case .object = items[i].value else { return nil }
