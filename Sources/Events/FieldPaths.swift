@@ -385,14 +385,14 @@ extension Fields {
             items.append(Entry(key: c.key(), value: .object(inner)))
             return nil
         }
-        var inner: Fields
-        if let object = takeObject(at: i) {
-            inner = object
-        } else if replacingNonObjects {
-            inner = Fields()
-        } else {
-            return items[i].value
+        // Bound straight from `takeObject`: an intermediate binding copied the object.
+        if var inner = takeObject(at: i) {
+            let blocker = inner.set(c.advanced(), value, replacingNonObjects: replacingNonObjects)
+            items[i].value = .object(inner)
+            return blocker
         }
+        guard replacingNonObjects else { return items[i].value }
+        var inner = Fields()
         let blocker = inner.set(c.advanced(), value, replacingNonObjects: replacingNonObjects)
         items[i].value = .object(inner)
         return blocker
