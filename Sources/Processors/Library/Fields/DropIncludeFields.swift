@@ -70,14 +70,16 @@ struct DropFields: Processor {
 
     func process(_ event: inout Event) -> ProcessorOutcome {
         var errors: [String] = []
-        for (field, memo) in zip(fields, memos) {
+        for i in fields.indices {
+            let field = fields[i]
             // Removing first walks the path once when the field is there (the usual case); the lookup after a
-            // miss tells a missing key from a path blocked by a scalar, and finds `@timestamp`, which stays.
-            if let memo {
-                if event.fields.remove(field.path, memo: memo) { continue }
-            } else if event.delete(field) != nil {
-                continue
+            // miss tells a missing key from a path blocked by a scalar, and finds `@timestamp`, which stays. The
+            // memo is lent where it lies (`memos` holds it): taking it out of the list retained it per event.
+            let removed = memos.withUnsafeBufferPointer { list in
+                guard let memo = list[i].map(Unmanaged.passUnretained) else { return event.delete(field) != nil }
+                return memo._withUnsafeGuaranteedRef { event.fields.remove(field.path, memo: $0) }
             }
+            if removed { continue }
             switch event.lookup(field) {
             case .found:
                 continue
