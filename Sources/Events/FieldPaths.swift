@@ -53,23 +53,19 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible, Expressibl
 
     /// The path `text`, interned unless `interning` is false (tests of paths that own their keys).
     init(_ text: String, interning: Bool) {
-        if interning, let known = FieldPath.interned.withLock({ $0[Text(text: text)] }) {
-            box = .passUnretained(known)
-            owner = nil
-            return
-        }
-        let made = PathKeys(
-            text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).map {
-                PathKey(String(decoding: $0, as: UTF8.self))
-            })
-        let kept: PathKeys? = !interning ? nil : FieldPath.interned.withLock { entries in
-            if let raced = entries[Text(text: text)] { return raced }
+        // One lock for the lookup and the insertion: paths are made when configurations are read, and on error
+        // paths, not per event.
+        let interned: PathKeys? = !interning ? nil : FieldPath.interned.withLock { entries in
+            let key = Text(text: text)
+            if let known = entries[key] { return known }
             guard entries.count < FieldPath.internLimit else { return nil }
-            entries[Text(text: text)] = made
+            let made = PathKeys(splitting: text)
+            entries[key] = made
             return made
         }
-        box = .passUnretained(kept ?? made)
-        owner = kept == nil ? made : nil
+        let keys = interned ?? PathKeys(splitting: text)
+        box = .passUnretained(keys)
+        owner = interned == nil ? keys : nil
     }
 
     public init(stringLiteral text: String) { self.init(text) }
@@ -115,7 +111,11 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible, Expressibl
     // Immutable after init; read from any thread.
     let keys: UnsafeMutableBufferPointer<PathKey>
 
-    init(_ list: [PathKey]) {
+    /// The keys of the dotted path `text`.
+    init(splitting text: String) {
+        let list = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).map {
+            PathKey(String(decoding: $0, as: UTF8.self))
+        }
         keys = .allocate(capacity: list.count)
         _ = keys.initialize(fromContentsOf: list)
     }

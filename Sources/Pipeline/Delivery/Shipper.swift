@@ -237,8 +237,8 @@ final class Shipper: @unchecked Sendable {
 
     /// Hands the record in `slot` to librdkafka, waiting while librdkafka's own queue is full.
     private func produce(slot: UInt32) {
-        guard slots[Int(slot)].inUse else { return }
         let f = slots[Int(slot)]
+        guard f.inUse else { return }
         while true {
             let outcome = f.payload.withUnsafeBytes { raw in
                 producer.produce(
@@ -285,8 +285,8 @@ final class Shipper: @unchecked Sendable {
     }
 
     private func failed(slot: UInt32, error: KafkaDeliveryError) {
-        guard slots[Int(slot)].inUse else { return }
         let f = slots[Int(slot)]
+        guard f.inUse else { return }
         switch error.disposition {
         case .drop:
             let reason: DropReason = error.name.contains("SIZE_TOO_LARGE") ? .tooLarge : .rejected
